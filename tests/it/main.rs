@@ -1,0 +1,1 @@
+//! Bubblegate's integration tests: one binary, one module per area.
