@@ -1,1 +1,31 @@
-fn main() {}
+//! The `bubblegate` binary: argument parsing and dispatch. Each subcommand
+//! lives in its own module under `cli/`; the libraries do the work.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Bubblegate: an end-to-end encrypted messaging hub and a cellular SMS/MMS
+/// gateway for USB modems.
+#[derive(Parser)]
+#[command(name = "bubblegate", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode and encode SMS PDUs (3GPP TS 23.040), as modems use in PDU mode.
+    #[command(subcommand)]
+    Pdu(cli::pdu::PduCommand),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Command::Pdu(cmd) => cli::pdu::run(cmd),
+    }
+}
