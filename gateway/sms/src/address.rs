@@ -187,7 +187,14 @@ impl Address {
         let npi = toa & 0x0F;
         let value = if ton == Ton::Alphanumeric {
             let bits = semi.map_or(octets.len() * 8, |s| s * 4);
-            Charset::DEFAULT.decode(&gsm7::unpack(octets, 0, bits / 7))
+            let mut septets = gsm7::unpack(octets, 0, bits / 7);
+            // Counted in octets (the SMSC field), seven characters fill seven
+            // octets with seven spare zero bits, which read as a final '@'.
+            // Those bits are padding, not text.
+            if semi.is_none() && octets.len() % 7 == 0 && septets.last() == Some(&0) {
+                septets.pop();
+            }
+            Charset::DEFAULT.decode(&septets)
         } else {
             let max = semi.unwrap_or(octets.len() * 2);
             octets

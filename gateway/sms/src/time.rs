@@ -30,25 +30,21 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// Decodes seven semi-octet pairs. A semi-octet that is not a decimal
+    /// digit reads as 0, as TS 23.040 clause 9.2.3.11 asks ("the MS shall
+    /// assume that the digit is set to 0"); real service centres send such
+    /// time zones. Values out of range after that are errors.
     pub(crate) fn decode(cur: &mut Cursor<'_>, field: &'static str) -> Result<Timestamp, DecodeError> {
         let start = cur.offset();
         let raw = cur.take(7, field)?;
+        let digit = |n: u8| if n > 9 { 0 } else { n };
         let mut v = [0u8; 6];
         for (i, octet) in raw[..6].iter().enumerate() {
-            v[i] = bcd_pair(*octet).ok_or_else(|| {
-                let nibble = if octet & 0x0F > 9 { octet & 0x0F } else { octet >> 4 };
-                DecodeError::new(start + i, DecodeErrorKind::InvalidBcd { field, nibble })
-            })?;
+            v[i] = digit(octet & 0x0F) * 10 + digit(octet >> 4);
         }
         let tz = raw[6];
         let tens = tz & 0x07;
-        let units = tz >> 4;
-        if units > 9 {
-            return Err(DecodeError::new(
-                start + 6,
-                DecodeErrorKind::InvalidBcd { field, nibble: units },
-            ));
-        }
+        let units = digit(tz >> 4);
         let quarters = (tens * 10 + units) as i8;
         let ts = Timestamp {
             year: if v[0] < 90 { 2000 + v[0] as u16 } else { 1900 + v[0] as u16 },

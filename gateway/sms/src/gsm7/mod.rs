@@ -127,10 +127,10 @@ impl Charset {
     /// Encodes one character: `Some(septets)` with one septet, or two for an
     /// escape sequence; `None` when neither table holds the character.
     pub fn encode_char(self, c: char) -> Option<Septets> {
-        if let Some(s) = reverse(TableId::Main(self.locking)).get(&c) {
-            return Some(Septets::One(*s));
+        if let Some(s) = reverse(TableId::Main(self.locking)).get(c) {
+            return Some(Septets::One(s));
         }
-        reverse(TableId::Shift(self.single)).get(&c).map(|s| Septets::Escaped(*s))
+        reverse(TableId::Shift(self.single)).get(c).map(Septets::Escaped)
     }
 
     /// Encodes text to unpacked septets, or names the first character that
@@ -169,42 +169,76 @@ impl Septets {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 enum TableId {
     Main(Option<Language>),
     Shift(Option<Language>),
 }
 
-/// Character-to-septet maps, built once per table on first use. When a
-/// character sits at two code points, the lower one wins, so the encoding is
-/// deterministic.
-fn reverse(id: TableId) -> &'static HashMap<char, u8> {
-    static MAPS: OnceLock<HashMap<TableId, HashMap<char, u8>>> = OnceLock::new();
+impl TableId {
+    /// Dense index: default main, default shift, then per language.
+    fn index(self) -> usize {
+        match self {
+            TableId::Main(None) => 0,
+            TableId::Shift(None) => 1,
+            TableId::Main(Some(l)) => 2 * l.id() as usize,
+            TableId::Shift(Some(l)) => 2 * l.id() as usize + 1,
+        }
+    }
+
+    fn table(self) -> &'static Table {
+        match self {
+            TableId::Main(l) => Charset { locking: l, single: None }.main_table(),
+            TableId::Shift(l) => Charset { locking: None, single: l }.shift_table(),
+        }
+    }
+}
+
+/// Character-to-septet lookup for one table: a direct array for Latin-1,
+/// where most text lives, and a map for the rest (Greek capitals, the euro
+/// sign, the Indic scripts).
+struct Reverse {
+    latin1: [Option<u8>; 256],
+    other: HashMap<char, u8>,
+}
+
+impl Reverse {
+    fn get(&self, c: char) -> Option<u8> {
+        match self.latin1.get(c as usize) {
+            Some(hit) => *hit,
+            None => self.other.get(&c).copied(),
+        }
+    }
+}
+
+/// Lookups built once per table on first use. When a character sits at two
+/// code points, the lower one wins, so the encoding is deterministic.
+fn reverse(id: TableId) -> &'static Reverse {
+    static MAPS: OnceLock<Vec<Reverse>> = OnceLock::new();
     let maps = MAPS.get_or_init(|| {
         let mut ids = vec![TableId::Main(None), TableId::Shift(None)];
         for lang in Language::ALL {
             ids.push(TableId::Main(Some(lang)));
             ids.push(TableId::Shift(Some(lang)));
         }
+        ids.sort_by_key(|id| id.index());
         ids.into_iter()
             .map(|id| {
-                let table = match id {
-                    TableId::Main(l) => Charset { locking: l, single: None }.main_table(),
-                    TableId::Shift(l) => Charset { locking: None, single: l }.shift_table(),
-                };
-                let mut map = HashMap::new();
-                for (code, c) in table.iter().enumerate().rev() {
-                    if let Some(c) = c {
-                        if code as u8 != ESCAPE {
-                            map.insert(*c, code as u8);
+                let mut rev = Reverse { latin1: [None; 256], other: HashMap::new() };
+                for (code, c) in id.table().iter().enumerate().rev() {
+                    let (Some(c), false) = (c, code as u8 == ESCAPE) else { continue };
+                    match rev.latin1.get_mut(*c as usize) {
+                        Some(slot) => *slot = Some(code as u8),
+                        None => {
+                            rev.other.insert(*c, code as u8);
                         }
                     }
                 }
-                (id, map)
+                rev
             })
             .collect()
     });
-    &maps[&id]
+    &maps[id.index()]
 }
 
 #[cfg(test)]

@@ -71,8 +71,9 @@ fn shift_tables_apply_only_when_selected() {
     assert!(Charset::DEFAULT.encode_char('Ş').is_none());
     let turkish = Charset { locking: None, single: Some(Language::Turkish) };
     assert!(matches!(turkish.encode_char('Ş'), Some(Septets::Escaped(_))));
-    // Every single shift table keeps the euro sign at 0x65.
-    for lang in Language::ALL {
+    // Every single shift table keeps the euro sign at 0x65, except Telugu's,
+    // which TS 23.038 Annex A.2.12 prints without it.
+    for lang in Language::ALL.into_iter().filter(|l| *l != Language::Telugu) {
         let cs = Charset { locking: None, single: Some(lang) };
         assert_eq!(cs.decode(&[ESCAPE, 0x65]), "€", "{lang:?}");
     }
