@@ -105,9 +105,7 @@ impl Address {
     /// Semi-octets of the value: BCD digits, or packed alphanumeric septets.
     fn value_octets(&self) -> Result<(usize, Vec<u8>), EncodeError> {
         if self.ton == Ton::Alphanumeric {
-            let septets = Charset::DEFAULT
-                .encode(&self.value)
-                .map_err(EncodeError::NotGsm7)?;
+            let septets = Charset::DEFAULT.encode(&self.value).map_err(EncodeError::NotGsm7)?;
             let semi = (septets.len() * 7).div_ceil(4);
             if semi > MAX_SEMI_OCTETS {
                 return Err(EncodeError::AddressTooLong(semi));
@@ -149,7 +147,10 @@ impl Address {
         Ok(())
     }
 
-    pub(crate) fn decode_tp(cur: &mut Cursor<'_>, field: &'static str) -> Result<Address, DecodeError> {
+    pub(crate) fn decode_tp(
+        cur: &mut Cursor<'_>,
+        field: &'static str,
+    ) -> Result<Address, DecodeError> {
         let start = cur.offset();
         let semi = cur.u8(field)? as usize;
         if semi > MAX_SEMI_OCTETS {
@@ -244,10 +245,7 @@ fn char_of(nibble: u8) -> char {
 
 /// Packs nibbles two to an octet, low nibble first, padding with 0xF.
 fn swap_nibbles(nibbles: &[u8]) -> Vec<u8> {
-    nibbles
-        .chunks(2)
-        .map(|pair| pair[0] | pair.get(1).copied().unwrap_or(0x0F) << 4)
-        .collect()
+    nibbles.chunks(2).map(|pair| pair[0] | pair.get(1).copied().unwrap_or(0x0F) << 4).collect()
 }
 
 /// Decodes semi-octets of a BCD field (time stamps): low nibble first.

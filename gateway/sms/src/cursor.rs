@@ -34,10 +34,9 @@ impl<'a> Cursor<'a> {
 
     pub(crate) fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], DecodeError> {
         if self.remaining() < n {
-            return Err(self.error(DecodeErrorKind::Truncated {
-                field,
-                needed: n - self.remaining(),
-            }));
+            return Err(
+                self.error(DecodeErrorKind::Truncated { field, needed: n - self.remaining() })
+            );
         }
         let out = &self.bytes[self.pos..self.pos + n];
         self.pos += n;

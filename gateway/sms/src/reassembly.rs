@@ -105,7 +105,13 @@ impl Reassembler {
     }
 
     /// Takes one received part. `concat` comes from the part's UDH.
-    pub fn push(&mut self, sender: &str, concat: Option<Concat>, body: Body, now: SystemTime) -> Outcome {
+    pub fn push(
+        &mut self,
+        sender: &str,
+        concat: Option<Concat>,
+        body: Body,
+        now: SystemTime,
+    ) -> Outcome {
         let Some(concat) = concat.filter(|c| c.total > 1) else {
             return Outcome::Complete(Message {
                 sender: sender.to_string(),
@@ -116,7 +122,8 @@ impl Reassembler {
                 missing: Vec::new(),
             });
         };
-        let key = Key { sender: sender.to_string(), reference: concat.reference, total: concat.total };
+        let key =
+            Key { sender: sender.to_string(), reference: concat.reference, total: concat.total };
         if self
             .released
             .get(&key)
@@ -166,7 +173,8 @@ impl Reassembler {
     }
 
     fn release(&mut self, key: Key, now: SystemTime) -> Message {
-        let buffer = self.buffers.remove(&key).unwrap_or(Buffer { first_seen: now, parts: BTreeMap::new() });
+        let buffer =
+            self.buffers.remove(&key).unwrap_or(Buffer { first_seen: now, parts: BTreeMap::new() });
         let missing = (1..=key.total).filter(|s| !buffer.parts.contains_key(s)).collect::<Vec<_>>();
         let prints = buffer.parts.iter().map(|(s, b)| (*s, fingerprint(b))).collect();
         self.released.insert(key.clone(), Released { at: now, parts: prints });
@@ -215,9 +223,9 @@ fn fingerprint(body: &Body) -> u64 {
         Body::Text(t) => (0u8, t.as_bytes()),
         Body::Data(d) => (1u8, d.as_slice()),
     };
-    std::iter::once(&tag).chain(bytes).fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    std::iter::once(&tag)
+        .chain(bytes)
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 #[cfg(test)]

@@ -79,10 +79,7 @@ impl Plan {
                     wide: self.wide_reference,
                 });
                 let ies = header_ies(self.charset, self.ports, concat);
-                UserData {
-                    udh: (!ies.is_empty()).then_some(Udh { ies }),
-                    body: body.clone(),
-                }
+                UserData { udh: (!ies.is_empty()).then_some(Udh { ies }), body: body.clone() }
             })
             .collect()
     }
@@ -152,7 +149,11 @@ pub fn plan_text(text: &str, opts: &SegmentOptions) -> Result<Plan, EncodeError>
 }
 
 /// Plans binary data, with application ports if given.
-pub fn plan_data(data: &[u8], ports: Option<Ports>, wide_reference: bool) -> Result<Plan, EncodeError> {
+pub fn plan_data(
+    data: &[u8],
+    ports: Option<Ports>,
+    wide_reference: bool,
+) -> Result<Plan, EncodeError> {
     let cs = Charset::DEFAULT;
     let single = MAX_UD_OCTETS - header_octets(cs, ports, None);
     let parts: Vec<Body> = if data.len() <= single {
@@ -176,9 +177,9 @@ fn charsets(languages: &[Language]) -> impl Iterator<Item = Charset> + '_ {
         .iter()
         .filter(|l| crate::gsm7::locking_shift(**l).is_some())
         .map(|l| Charset { locking: Some(*l), single: None });
-    let pairs = lockings.clone().flat_map(move |lock| {
-        languages.iter().map(move |s| Charset { single: Some(*s), ..lock })
-    });
+    let pairs = lockings
+        .clone()
+        .flat_map(move |lock| languages.iter().map(move |s| Charset { single: Some(*s), ..lock }));
     std::iter::once(Charset::DEFAULT).chain(singles).chain(lockings).chain(pairs)
 }
 
@@ -213,7 +214,7 @@ fn gsm7_plan(text: &str, charset: Charset, wide_reference: bool) -> Option<Plan>
     } else {
         let each = septet_capacity(header_octets(charset, None, Some(wide_reference)));
         // Every character was checked by `septet_len` above.
-        split(text, each, |c| charset.encode_char(c).map_or(1, |s| s.len()))
+        split(text, each, |c| charset.encode_char(c).map_or(1, |s| s.count()))
     };
     Some(Plan { coding: Coding::Gsm7, charset, ports: None, wide_reference, parts })
 }

@@ -34,7 +34,10 @@ impl Timestamp {
     /// digit reads as 0, as TS 23.040 clause 9.2.3.11 asks ("the MS shall
     /// assume that the digit is set to 0"); real service centres send such
     /// time zones. Values out of range after that are errors.
-    pub(crate) fn decode(cur: &mut Cursor<'_>, field: &'static str) -> Result<Timestamp, DecodeError> {
+    pub(crate) fn decode(
+        cur: &mut Cursor<'_>,
+        field: &'static str,
+    ) -> Result<Timestamp, DecodeError> {
         let start = cur.offset();
         let raw = cur.take(7, field)?;
         let digit = |n: u8| if n > 9 { 0 } else { n };
@@ -84,7 +87,8 @@ impl Timestamp {
     }
 
     pub(crate) fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.validate().map_err(|(_, value)| EncodeError::OutOfRange { field: "time stamp", value })?;
+        self.validate()
+            .map_err(|(_, value)| EncodeError::OutOfRange { field: "time stamp", value })?;
         out.extend([
             to_bcd_pair((self.year % 100) as u8),
             to_bcd_pair(self.month),
@@ -176,9 +180,7 @@ impl Validity {
     /// The smallest relative validity at least `seconds` long, capped at the
     /// longest the format holds (63 weeks).
     pub fn relative_at_least(seconds: u64) -> Validity {
-        let code = (0..=255u8)
-            .find(|c| relative_seconds(*c) >= seconds)
-            .unwrap_or(255);
+        let code = (0..=255u8).find(|c| relative_seconds(*c) >= seconds).unwrap_or(255);
         Validity::Relative { code }
     }
 
@@ -246,11 +248,8 @@ impl EnhancedPeriod {
 impl EnhancedValidity {
     fn from_octets(b: [u8; 7]) -> EnhancedValidity {
         let fi = b[0];
-        let (extension, rest) = if fi & 0x80 != 0 {
-            (Some(b[1]), &b[2..])
-        } else {
-            (None, &b[1..])
-        };
+        let (extension, rest) =
+            if fi & 0x80 != 0 { (Some(b[1]), &b[2..]) } else { (None, &b[1..]) };
         let format = fi & 0x07;
         let period = match format {
             0 => EnhancedPeriod::None,
@@ -270,7 +269,9 @@ impl EnhancedValidity {
     fn to_octets(self) -> [u8; 7] {
         if let EnhancedPeriod::Reserved { format, octets } = self.period {
             let mut out = [0u8; 7];
-            out[0] = format & 0x07 | (self.single_shot as u8) << 6 | (self.extension.is_some() as u8) << 7;
+            out[0] = format & 0x07
+                | (self.single_shot as u8) << 6
+                | (self.extension.is_some() as u8) << 7;
             out[1..].copy_from_slice(&octets);
             return out;
         }

@@ -64,7 +64,9 @@ impl Ie {
         let parsed = match (iei, data) {
             (0x00, [r, t, s]) => concat(*r as u16, *t, *s, false),
             (0x08, [r1, r2, t, s]) => concat(u16::from_be_bytes([*r1, *r2]), *t, *s, true),
-            (0x04, [d, s]) => Some(Ie::Ports(Ports { dst: *d as u16, src: *s as u16, wide: false })),
+            (0x04, [d, s]) => {
+                Some(Ie::Ports(Ports { dst: *d as u16, src: *s as u16, wide: false }))
+            }
             (0x05, [d1, d2, s1, s2]) => Some(Ie::Ports(Ports {
                 dst: u16::from_be_bytes([*d1, *d2]),
                 src: u16::from_be_bytes([*s1, *s2]),

@@ -40,7 +40,11 @@ impl UserData {
     }
 
     /// Decodes TP-UDL and TP-UD. `udhi` is the first octet's UDHI flag.
-    pub(crate) fn decode(cur: &mut Cursor<'_>, dcs: Dcs, udhi: bool) -> Result<UserData, DecodeError> {
+    pub(crate) fn decode(
+        cur: &mut Cursor<'_>,
+        dcs: Dcs,
+        udhi: bool,
+    ) -> Result<UserData, DecodeError> {
         let udl_at = cur.offset();
         let udl = cur.u8("TP-UDL")? as usize;
         let septets = dcs.coding() == Coding::Gsm7 && !dcs.compressed();
@@ -67,7 +71,10 @@ impl UserData {
             let header_septets = (header_octets * 8).div_ceil(7);
             let fill = (header_septets * 7 - header_octets * 8) as u8;
             let count = udl.checked_sub(header_septets).ok_or_else(|| {
-                DecodeError::new(udl_at, DecodeErrorKind::OutOfRange { field: "TP-UDL", value: udl as u32 })
+                DecodeError::new(
+                    udl_at,
+                    DecodeErrorKind::OutOfRange { field: "TP-UDL", value: udl as u32 },
+                )
             })?;
             // The fill bits open the first octet after the header.
             Body::Text(charset.decode(&gsm7::unpack(rest, fill, count)))
@@ -107,10 +114,16 @@ impl UserData {
             }
             (Body::Data(data), _, true) => push_octets(out, header, data)?,
             (Body::Text(_), _, _) => {
-                return Err(EncodeError::OutOfRange { field: "TP-DCS for text", value: dcs.0 as u32 })
+                return Err(EncodeError::OutOfRange {
+                    field: "TP-DCS for text",
+                    value: dcs.0 as u32,
+                })
             }
             (Body::Data(_), _, _) => {
-                return Err(EncodeError::OutOfRange { field: "TP-DCS for data", value: dcs.0 as u32 })
+                return Err(EncodeError::OutOfRange {
+                    field: "TP-DCS for data",
+                    value: dcs.0 as u32,
+                })
             }
         }
         Ok(())
@@ -132,14 +145,15 @@ fn push_octets(out: &mut Vec<u8>, header: Vec<u8>, body: &[u8]) -> Result<(), En
 /// clause 6.2.3 points at ISO/IEC 10646; phones put emoji in as surrogate
 /// pairs). Unpaired surrogates and an odd last byte become U+FFFD.
 pub fn decode_ucs2(bytes: &[u8]) -> String {
-    let units = bytes.chunks(2).map(|c| {
-        if c.len() == 2 {
-            u16::from_be_bytes([c[0], c[1]])
-        } else {
-            0xFFFD
-        }
-    });
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    let units =
+        bytes.chunks(2).map(
+            |c| {
+                if c.len() == 2 {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    0xFFFD
+                }
+            },
+        );
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }

@@ -3,7 +3,9 @@
 //! table). Real captures live in `vectors.rs`; this file pins the corners.
 
 use bubblegate_sms::gsm7::{Charset, Language};
-use bubblegate_sms::segment::{plan_data, plan_text, ReferenceCounter, SegmentOptions, TextEncoding};
+use bubblegate_sms::segment::{
+    plan_data, plan_text, ReferenceCounter, SegmentOptions, TextEncoding,
+};
 use bubblegate_sms::{
     relative_seconds, Address, Body, Coding, Dcs, Deliver, Pdu, Ports, Status, StatusClass,
     StatusReport, Submit, Timestamp, Ton, Tpdu, UserData, Validity,
@@ -27,6 +29,9 @@ fn submit(text: &str) -> Submit {
     }
 }
 
+/// A named edit of a TPDU and the first octet it should give.
+type Case<T> = (&'static str, fn(&mut T), u8);
+
 fn tpdu_bytes(tpdu: Tpdu) -> Vec<u8> {
     let e = Pdu { smsc: None, tpdu }.encode().unwrap();
     e.bytes[1..].to_vec()
@@ -36,7 +41,7 @@ fn tpdu_bytes(tpdu: Tpdu) -> Vec<u8> {
 /// bit 0-1 MTI=01, bit 2 RD, bits 3-4 VPF, bit 5 SRR, bit 6 UDHI, bit 7 RP.
 #[test]
 fn submit_first_octet() {
-    let table: &[(&str, fn(&mut Submit), u8)] = &[
+    let table: &[Case<Submit>] = &[
         ("plain", |_| {}, 0x01),
         ("reject duplicates", |s| s.reject_duplicates = true, 0x05),
         ("relative VP", |s| s.validity = Some(Validity::Relative { code: 167 }), 0x11),
@@ -87,7 +92,7 @@ fn deliver_first_octet() {
         scts: ts(4),
         user_data: UserData::text("x"),
     };
-    let table: &[(&str, fn(&mut Deliver), u8)] = &[
+    let table: &[Case<Deliver>] = &[
         ("no more messages", |_| {}, 0x04),
         ("more messages", |d| d.more_messages = true, 0x00),
         ("loop prevention", |d| d.loop_prevention = true, 0x0C),
@@ -164,7 +169,11 @@ fn time_zones() {
 fn status_codes() {
     let table = [
         (0x00, StatusClass::Delivered, "short message received by the SME"),
-        (0x01, StatusClass::Delivered, "forwarded by the SC to the SME but the SC is unable to confirm delivery"),
+        (
+            0x01,
+            StatusClass::Delivered,
+            "forwarded by the SC to the SME but the SC is unable to confirm delivery",
+        ),
         (0x02, StatusClass::Delivered, "short message replaced by the SC"),
         (0x20, StatusClass::Pending, "congestion"),
         (0x21, StatusClass::Pending, "SME busy"),
@@ -224,7 +233,11 @@ fn data_coding_schemes() {
     ];
     for (octet, coding, class, compressed) in table {
         let d = Dcs(*octet);
-        assert_eq!((d.coding(), d.class(), d.compressed()), (*coding, *class, *compressed), "{octet:#04x}");
+        assert_eq!(
+            (d.coding(), d.class(), d.compressed()),
+            (*coding, *class, *compressed),
+            "{octet:#04x}"
+        );
     }
     assert!(Dcs(0x48).auto_deletion());
     let mwi = Dcs(0xC8).waiting_indication().unwrap();
@@ -293,9 +306,21 @@ fn segmentation() {
         // 80 euro signs: 160 septets, one part.
         ("escapes count twice", "€".repeat(80), &auto, Coding::Gsm7, vec![80]),
         // 152 'a' then '€': the escape pair would straddle 153.
-        ("no split escape", format!("{}€{}", a(152), "b".repeat(10)), &auto, Coding::Gsm7, vec![152, 11]),
+        (
+            "no split escape",
+            format!("{}€{}", a(152), "b".repeat(10)),
+            &auto,
+            Coding::Gsm7,
+            vec![152, 11],
+        ),
         // 66 'ж' then an emoji (2 units) would straddle 67.
-        ("no split surrogate", format!("{}😀", "ж".repeat(66)) + &"ж".repeat(10), &auto, Coding::Ucs2, vec![66, 11]),
+        (
+            "no split surrogate",
+            format!("{}😀", "ж".repeat(66)) + &"ж".repeat(10),
+            &auto,
+            Coding::Ucs2,
+            vec![66, 11],
+        ),
     ];
     for (name, text, opts, coding, parts) in table {
         let plan = plan_text(&text, opts).unwrap();
@@ -341,18 +366,26 @@ fn every_shift_table_is_used_when_enabled() {
         .find_map(|cs| {
             (0x80..0x3000u32)
                 .filter_map(char::from_u32)
-                .find(|c| cs.encode_char(*c).is_some() && Charset::DEFAULT.encode_char(*c).is_none())
+                .find(|c| {
+                    cs.encode_char(*c).is_some() && Charset::DEFAULT.encode_char(*c).is_none()
+                })
                 .map(|c| (cs, c))
         })
         .unwrap_or_else(|| panic!("{lang:?} adds no character"));
         let text = format!("{c}{c}{c} ok");
         let without = plan_text(&text, &SegmentOptions::default()).unwrap();
         assert_eq!(without.coding, Coding::Ucs2, "{lang:?} without shift");
-        let with =
-            plan_text(&text, &SegmentOptions { languages: vec![lang], ..SegmentOptions::default() })
-                .unwrap();
+        let with = plan_text(
+            &text,
+            &SegmentOptions { languages: vec![lang], ..SegmentOptions::default() },
+        )
+        .unwrap();
         assert_eq!(with.coding, Coding::Gsm7, "{lang:?} with shift");
-        assert!(with.charset == cs || with.charset.single == Some(lang) || with.charset.locking == Some(lang));
+        assert!(
+            with.charset == cs
+                || with.charset.single == Some(lang)
+                || with.charset.locking == Some(lang)
+        );
         let mut s = submit("");
         let parts = with.submits(&s, 0);
         s = parts[0].clone();

@@ -40,7 +40,7 @@ fn gsm7_text(cs: Charset, max: usize) -> impl Strategy<Value = String> {
         let mut out = String::new();
         let mut used = 0;
         for c in chars {
-            let n = cs.encode_char(c).map_or(2, |s| s.len());
+            let n = cs.encode_char(c).map_or(2, |s| s.count());
             if used + n <= max {
                 out.push(c);
                 used += n;
@@ -97,8 +97,9 @@ fn validity() -> impl Strategy<Value = Validity> {
         Just(EnhancedPeriod::None),
         any::<u8>().prop_map(|code| EnhancedPeriod::Relative { code }),
         any::<u8>().prop_map(|seconds| EnhancedPeriod::Seconds { seconds }),
-        (0u8..100, 0u8..60, 0u8..60)
-            .prop_map(|(hours, minutes, seconds)| EnhancedPeriod::Hms { hours, minutes, seconds }),
+        (0u8..100, 0u8..60, 0u8..60).prop_map(|(hours, minutes, seconds)| {
+            EnhancedPeriod::Hms { hours, minutes, seconds }
+        }),
     ];
     prop_oneof![
         any::<u8>().prop_map(|code| Validity::Relative { code }),
@@ -199,30 +200,36 @@ fn tpdu() -> impl Strategy<Value = Tpdu> {
     let report = (
         (flags, any::<u8>(), address()),
         (timestamp(), timestamp(), any::<u8>()),
-        (proptest::option::of(any::<u8>()), proptest::option::of(dcs_and_user_data()), any::<bool>()),
+        (
+            proptest::option::of(any::<u8>()),
+            proptest::option::of(dcs_and_user_data()),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|((f, message_ref, recipient), (scts, discharge_time, st), (pid, ud, with_dcs))| {
-            // Without TP-DCS the user data is read as GSM 7-bit, so only
-            // user data coded that way may go without it.
-            let (dcs, user_data) = match ud {
-                Some((dcs, ud)) if with_dcs || dcs.0 == 0 => (Some(dcs), Some(ud)),
-                _ => (with_dcs.then_some(Dcs(0)), None),
-            };
-            let dcs = if user_data.is_some() && !with_dcs { None } else { dcs };
-            Tpdu::StatusReport(StatusReport {
-                more_messages: f[0],
-                loop_prevention: f[1],
-                qualifier_command: f[2],
-                message_ref,
-                recipient,
-                scts,
-                discharge_time,
-                status: Status(st),
-                pid,
-                dcs,
-                user_data,
-            })
-        });
+        .prop_map(
+            |((f, message_ref, recipient), (scts, discharge_time, st), (pid, ud, with_dcs))| {
+                // Without TP-DCS the user data is read as GSM 7-bit, so only
+                // user data coded that way may go without it.
+                let (dcs, user_data) = match ud {
+                    Some((dcs, ud)) if with_dcs || dcs.0 == 0 => (Some(dcs), Some(ud)),
+                    _ => (with_dcs.then_some(Dcs(0)), None),
+                };
+                let dcs = if user_data.is_some() && !with_dcs { None } else { dcs };
+                Tpdu::StatusReport(StatusReport {
+                    more_messages: f[0],
+                    loop_prevention: f[1],
+                    qualifier_command: f[2],
+                    message_ref,
+                    recipient,
+                    scts,
+                    discharge_time,
+                    status: Status(st),
+                    pid,
+                    dcs,
+                    user_data,
+                })
+            },
+        );
     prop_oneof![deliver, submit, report]
 }
 

@@ -109,13 +109,10 @@ impl Charset {
         let mut iter = septets.iter().map(|s| s & 0x7F);
         while let Some(s) = iter.next() {
             if s == ESCAPE {
-                match iter.next() {
-                    Some(next) => {
-                        let c = shift[next as usize].or(main[next as usize]);
-                        out.push(c.unwrap_or('\u{FFFD}'));
-                    }
-                    // A lone trailing escape carries no character.
-                    None => {}
+                // A lone trailing escape carries no character.
+                if let Some(next) = iter.next() {
+                    let c = shift[next as usize].or(main[next as usize]);
+                    out.push(c.unwrap_or('\u{FFFD}'));
                 }
             } else {
                 out.push(main[s as usize].unwrap_or('\u{FFFD}'));
@@ -148,7 +145,7 @@ impl Charset {
 
     /// Septets needed for `text`, or `None` if a character does not fit.
     pub fn septet_len(self, text: &str) -> Option<usize> {
-        text.chars().map(|c| self.encode_char(c).map(Septets::len)).sum()
+        text.chars().map(|c| self.encode_char(c).map(Septets::count)).sum()
     }
 }
 
@@ -161,7 +158,8 @@ pub enum Septets {
 }
 
 impl Septets {
-    pub fn len(self) -> usize {
+    /// How many septets: 1, or 2 for an escape sequence.
+    pub fn count(self) -> usize {
         match self {
             Septets::One(_) => 1,
             Septets::Escaped(_) => 2,

@@ -42,7 +42,18 @@ fn every_default_character_round_trips() {
 /// TS 23.038 clause 6.2.1.1: the extension table.
 #[test]
 fn extension_table() {
-    let table = [('\u{0C}', 0x0A), ('^', 0x14), ('{', 0x28), ('}', 0x29), ('\\', 0x2F), ('[', 0x3C), ('~', 0x3D), (']', 0x3E), ('|', 0x40), ('€', 0x65)];
+    let table = [
+        ('\u{0C}', 0x0A),
+        ('^', 0x14),
+        ('{', 0x28),
+        ('}', 0x29),
+        ('\\', 0x2F),
+        ('[', 0x3C),
+        ('~', 0x3D),
+        (']', 0x3E),
+        ('|', 0x40),
+        ('€', 0x65),
+    ];
     for (c, code) in table {
         assert_eq!(Charset::DEFAULT.encode_char(c), Some(Septets::Escaped(code)), "{c:?}");
         assert_eq!(Charset::DEFAULT.decode(&[ESCAPE, code]), c.to_string());

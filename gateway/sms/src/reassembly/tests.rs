@@ -84,6 +84,9 @@ fn state_survives_serialization() {
     let saved = serde_json::to_string(&r).unwrap();
     let mut restored: Reassembler = serde_json::from_str(&saved).unwrap();
     assert_eq!(restored, r);
-    let Outcome::Complete(m) = restored.push("+1", part(5, 2, 1), Body::Data(vec![1]), at(5)) else { panic!() };
+    let Outcome::Complete(m) = restored.push("+1", part(5, 2, 1), Body::Data(vec![1]), at(5))
+    else {
+        panic!()
+    };
     assert_eq!(m.body, Body::Data(vec![1, 2]));
 }
