@@ -1,1 +1,4 @@
 //! Bubblegate's integration tests: one binary, one module per area.
+mod gammu_pdu;
+mod pdu_cli;
+mod support;
