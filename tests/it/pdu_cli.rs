@@ -53,7 +53,23 @@ fn decode_prints_the_contract_fields() {
 fn encode_then_decode_through_the_cli() {
     let text = "Günaydın! Şu an 🚀 yoldayım ".repeat(6);
     let out = bubblegate(
-        &["pdu", "encode", "--to", "+905321234567", "--text", &text, "--srr", "--validity", "2d", "--class", "1", "--smsc", "+31653131313", "--reference", "77"],
+        &[
+            "pdu",
+            "encode",
+            "--to",
+            "+905321234567",
+            "--text",
+            &text,
+            "--srr",
+            "--validity",
+            "2d",
+            "--class",
+            "1",
+            "--smsc",
+            "+31653131313",
+            "--reference",
+            "77",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -78,7 +94,10 @@ fn encode_then_decode_through_the_cli() {
         assert_eq!(d["class"], 1);
         assert_eq!(d["status_report_request"], true);
         assert_eq!(d["validity"]["seconds"], 172800);
-        assert_eq!(d["concat"], serde_json::json!({"ref": 77, "total": decoded.len(), "seq": i + 1}));
+        assert_eq!(
+            d["concat"],
+            serde_json::json!({"ref": 77, "total": decoded.len(), "seq": i + 1})
+        );
         joined.push_str(d["text"].as_str().unwrap());
     }
     assert_eq!(joined, text);
@@ -100,16 +119,21 @@ fn shift_tables_only_when_asked() {
     let turkish = encode(&["--shift", "turkish"]);
     assert_eq!(turkish["coding"], "gsm7");
     assert_eq!(turkish["text"], "Günaydın Şükrü");
-    let ies: Vec<u64> = turkish["udh"].as_array().unwrap().iter().map(|ie| ie["iei"].as_u64().unwrap()).collect();
+    let ies: Vec<u64> =
+        turkish["udh"].as_array().unwrap().iter().map(|ie| ie["iei"].as_u64().unwrap()).collect();
     assert!(ies.contains(&0x24) || ies.contains(&0x25), "a national language IE: {ies:?}");
 }
 
 #[test]
 fn data_with_ports() {
-    let out = bubblegate(&["pdu", "encode", "--to", "+31612345678", "--data", "0605040B8423F0", "--port", "2948"], None);
+    let out = bubblegate(
+        &["pdu", "encode", "--to", "+31612345678", "--data", "0605040B8423F0", "--port", "2948"],
+        None,
+    );
     assert!(out.status.success());
     let parts: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let d = &json_lines(&bubblegate(&["pdu", "decode", parts[0]["pdu"].as_str().unwrap()], None))[0];
+    let d =
+        &json_lines(&bubblegate(&["pdu", "decode", parts[0]["pdu"].as_str().unwrap()], None))[0];
     assert_eq!(d["coding"], "8bit");
     assert_eq!(d["ports"], serde_json::json!({"src": 2948, "dst": 2948}));
     assert_eq!(d["data_hex"], "0605040B8423F0");

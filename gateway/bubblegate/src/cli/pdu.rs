@@ -110,7 +110,8 @@ fn parse_duration(s: &str) -> Result<u64, String> {
         Some(i) => s.split_at(i),
         None => (s, "s"),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("{s:?} is not a duration like 90m, 12h, 2d or 1w"))?;
+    let n: u64 =
+        digits.parse().map_err(|_| format!("{s:?} is not a duration like 90m, 12h, 2d or 1w"))?;
     let scale = match unit {
         "s" => 1,
         "m" => 60,
@@ -188,12 +189,8 @@ fn decode(args: DecodeArgs) -> ExitCode {
 
 fn encode(args: EncodeArgs) -> Result<String, String> {
     let destination = Address::phone(&args.to).map_err(|e| format!("--to: {e}"))?;
-    let smsc = args
-        .smsc
-        .as_deref()
-        .map(Address::phone)
-        .transpose()
-        .map_err(|e| format!("--smsc: {e}"))?;
+    let smsc =
+        args.smsc.as_deref().map(Address::phone).transpose().map_err(|e| format!("--smsc: {e}"))?;
     let plan = match (&args.text, &args.data) {
         (Some(text), _) => {
             let opts = SegmentOptions {
@@ -208,7 +205,8 @@ fn encode(args: EncodeArgs) -> Result<String, String> {
             segment::plan_text(text, &opts).map_err(|e| e.to_string())?
         }
         (None, Some(hex)) => {
-            let data = bubblegate_sms::hex::decode(hex.trim()).map_err(|e| format!("--data: {e}"))?;
+            let data =
+                bubblegate_sms::hex::decode(hex.trim()).map_err(|e| format!("--data: {e}"))?;
             let ports = args.port.map(|p| Ports { src: p, dst: p, wide: p > 255 });
             segment::plan_data(&data, ports, false).map_err(|e| e.to_string())?
         }
@@ -240,7 +238,8 @@ mod tests {
 
     #[test]
     fn durations() {
-        let table = [("90m", Some(5400)), ("12h", Some(43200)), ("2d", Some(172800)), ("1w", Some(604800))];
+        let table =
+            [("90m", Some(5400)), ("12h", Some(43200)), ("2d", Some(172800)), ("1w", Some(604800))];
         for (input, want) in table {
             assert_eq!(parse_duration(input).ok(), want, "{input}");
         }

@@ -37,7 +37,12 @@ pub fn decoded(pdu: &Pdu) -> Value {
             "status-report",
             &r.recipient,
             Some(r.scts),
-            Flags { srr: false, reply_path: false, reject_duplicates: false, more: r.more_messages },
+            Flags {
+                srr: false,
+                reply_path: false,
+                reject_duplicates: false,
+                more: r.more_messages,
+            },
         ),
     };
     let mut obj = json!({
@@ -159,9 +164,6 @@ fn validity(v: &Validity) -> Value {
 /// The parts of an encoded message as a JSON array.
 pub fn encoded(parts: &[Encoded]) -> Value {
     Value::Array(
-        parts
-            .iter()
-            .map(|p| json!({ "pdu": p.hex(), "tpdu_length": p.tpdu_length }))
-            .collect(),
+        parts.iter().map(|p| json!({ "pdu": p.hex(), "tpdu_length": p.tpdu_length })).collect(),
     )
 }
