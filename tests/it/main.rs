@@ -1,4 +1,5 @@
 //! Bubblegate's integration tests: one binary, one module per area.
 mod gammu_pdu;
+mod modems_cli;
 mod pdu_cli;
 mod support;

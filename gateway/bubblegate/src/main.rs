@@ -21,11 +21,15 @@ enum Command {
     /// Decode and encode SMS PDUs (3GPP TS 23.040), as modems use in PDU mode.
     #[command(subcommand)]
     Pdu(cli::pdu::PduCommand),
+    /// Modem tools: `modems profiles` lists the modem profiles and their sources.
+    #[command(subcommand)]
+    Modems(cli::modems::ModemsCommand),
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
         Command::Pdu(cmd) => cli::pdu::run(cmd),
+        Command::Modems(cmd) => cli::modems::run(cmd),
     }
 }

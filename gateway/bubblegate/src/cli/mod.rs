@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod modems;
 pub mod pdu;
 mod pdu_json;
