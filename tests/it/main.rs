@@ -2,4 +2,6 @@
 mod gammu_pdu;
 mod modems_cli;
 mod pdu_cli;
+mod sim_cli;
+mod sim_gammu;
 mod support;

@@ -24,6 +24,8 @@ enum Command {
     /// Modem tools: `modems profiles` lists the modem profiles and their sources.
     #[command(subcommand)]
     Modems(cli::modems::ModemsCommand),
+    /// Run simulated modems on pseudo-terminals, with a virtual network.
+    Sim(cli::sim::SimArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
     match args.command {
         Command::Pdu(cmd) => cli::pdu::run(cmd),
         Command::Modems(cmd) => cli::modems::run(cmd),
+        Command::Sim(args) => cli::sim::run(args),
     }
 }

@@ -3,3 +3,4 @@
 pub mod modems;
 pub mod pdu;
 mod pdu_json;
+pub mod sim;
