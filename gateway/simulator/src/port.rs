@@ -20,6 +20,8 @@ use tokio_util::task::TaskTracker;
 const OUT_BUFFER: usize = 64 * 1024;
 /// Chunks in flight from the runner to one port.
 const OUT_CHANNEL: usize = 64;
+/// How long a finished port keeps writing what it holds to a slow host.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What a port tells the runner.
 #[derive(Debug)]
@@ -40,6 +42,9 @@ pub(crate) struct PortHandle {
     pub(crate) generation: u64,
     tx: mpsc::Sender<Vec<u8>>,
     cancel: CancellationToken,
+    /// Dropping the handle cuts the connection at once, unless `finish`
+    /// asked for the bytes already handed over to be written first.
+    cut_on_drop: bool,
 }
 
 impl PortHandle {
@@ -48,11 +53,20 @@ impl PortHandle {
     pub(crate) fn send(&self, bytes: Vec<u8>) -> bool {
         self.tx.try_send(bytes).is_ok()
     }
+
+    /// Ends the connection after writing what was already handed over (for
+    /// at most [`LINGER`]), as a modem's last words before it drops off the
+    /// USB bus still reach the host.
+    pub(crate) fn finish(mut self) {
+        self.cut_on_drop = false;
+    }
 }
 
 impl Drop for PortHandle {
     fn drop(&mut self) {
-        self.cancel.cancel();
+        if self.cut_on_drop {
+            self.cancel.cancel();
+        }
     }
 }
 
@@ -74,7 +88,7 @@ where
     let cancel = shutdown.child_token();
     let task = pump(io, id, generation, events, rx, cancel.clone());
     tracker.spawn(task);
-    PortHandle { generation, tx, cancel }
+    PortHandle { generation, tx, cancel, cut_on_drop: true }
 }
 
 async fn pump<T>(
@@ -90,9 +104,17 @@ async fn pump<T>(
     let (mut reader, mut writer) = tokio::io::split(io);
     let mut buf = vec![0u8; 4096];
     let mut out: VecDeque<u8> = VecDeque::new();
+    // Set when the runner finished the port: write out, then end.
+    let mut finishing: Option<tokio::time::Instant> = None;
     loop {
+        if finishing.is_some() && out.is_empty() {
+            let _ = writer.flush().await;
+            return;
+        }
+        let linger = finishing.unwrap_or_else(tokio::time::Instant::now);
         tokio::select! {
             () = cancel.cancelled() => return,
+            () = tokio::time::sleep_until(linger), if finishing.is_some() => return,
             read = reader.read(&mut buf) => match read {
                 Ok(0) | Err(_) => {
                     if let Err(err) = &read {
@@ -108,9 +130,9 @@ async fn pump<T>(
                     }
                 }
             },
-            chunk = from_runner.recv(), if out.len() < OUT_BUFFER => match chunk {
+            chunk = from_runner.recv(), if finishing.is_none() && out.len() < OUT_BUFFER => match chunk {
                 Some(chunk) => out.extend(chunk),
-                None => return,
+                None => finishing = Some(tokio::time::Instant::now() + LINGER),
             },
             written = writer.write(out.as_slices().0), if !out.is_empty() => match written {
                 Ok(n) => {

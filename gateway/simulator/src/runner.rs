@@ -422,6 +422,16 @@ impl Runner {
             Event::Unplugged { id } => {
                 if let Some(slot) = self.slots.get_mut(&id) {
                     tracing::info!(modem = %id, "unplugged");
+                    // What the modem said before it went (the OK of a reset
+                    // that re-enumerates USB) still reaches the host.
+                    while let Some(bytes) = self.network.poll_transmit(id) {
+                        if let Some(port) = &slot.port {
+                            port.send(bytes);
+                        }
+                    }
+                    if let Some(port) = slot.port.take() {
+                        port.finish();
+                    }
                     close(slot);
                 }
             }

@@ -267,3 +267,21 @@ async fn a_host_that_never_reads_does_not_stall_the_other_modems() {
     assert!(at.command("AT").await.ends_with("OK\r\n"));
     sim.shutdown().await;
 }
+
+/// A reset that re-enumerates USB (Quectel EC25 `AT+CFUN=1,1`, EC25 AT
+/// Commands Manual 2.21) answers OK before the port goes away; the host must
+/// see that OK, then the port close.
+#[tokio::test]
+async fn reset_that_reenumerates_usb_answers_ok_before_the_port_closes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sim = Simulator::start(config(dir.path(), &["quectel-ec25"], Adapter::Duplex))
+        .await
+        .expect("starts");
+    let handle = sim.handle();
+    let mut at = AtClient::new(handle.open_duplex(ModemId(0)).await.expect("opens"));
+    assert!(at.command("ATE0").await.ends_with("OK\r\n"));
+    let reply = at.command("AT+CFUN=1,1").await;
+    assert!(reply.ends_with("OK\r\n"), "the reset is acknowledged: {reply:?}");
+    at.expect_closed().await;
+    sim.shutdown().await;
+}
