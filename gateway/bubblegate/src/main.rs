@@ -21,7 +21,8 @@ enum Command {
     /// Decode and encode SMS PDUs (3GPP TS 23.040), as modems use in PDU mode.
     #[command(subcommand)]
     Pdu(cli::pdu::PduCommand),
-    /// Modem tools: `modems profiles` lists the modem profiles and their sources.
+    /// Modem tools: `modems scan` finds and identifies modems on serial ports;
+    /// `modems profiles` lists the modem profiles and their sources.
     #[command(subcommand)]
     Modems(cli::modems::ModemsCommand),
     /// Run simulated modems on pseudo-terminals, with a virtual network.
