@@ -32,6 +32,7 @@ mod glob;
 pub mod model;
 pub(crate) mod raw;
 mod set;
+mod udev;
 mod validate;
 
 pub use error::ProfileError;
@@ -42,6 +43,7 @@ pub use model::{
     Timeouts, UrcKind, UrcSpec, UsbId, UsbIdError,
 };
 pub use set::{MatchedBy, Probe, ProfileSet, Resolution};
+pub use udev::udev_rules;
 pub use validate::{GENERIC, SCHEMA_VERSION};
 
 /// Parses and validates one profile from text, as if read from `file_name`
