@@ -1,0 +1,164 @@
+-- Bubblegate store, version 1, for PostgreSQL.
+--
+-- Kept equivalent to ../sqlite/0001_init.sql: the same tables, columns
+-- and constraints. gateway/store/tests/it/schema.rs compares the two
+-- migrated databases. Times are milliseconds since the Unix epoch (UTC).
+-- State and status names are the lower-case names in gateway/store/src/model.rs.
+
+-- Modems and SIMs ---------------------------------------------------------
+
+CREATE TABLE modems (
+    id            TEXT PRIMARY KEY,          -- stable id, e.g. the /dev/serial/by-id name
+    profile       TEXT NOT NULL,             -- the modem profile it resolved to
+    imei          TEXT,
+    node          TEXT NOT NULL,             -- the gateway node whose port it is on
+    first_seen_at BIGINT  NOT NULL,
+    last_seen_at  BIGINT  NOT NULL
+);
+
+CREATE TABLE sims (
+    iccid         TEXT PRIMARY KEY,
+    imsi          TEXT,
+    msisdn        TEXT,                      -- the SIM's own number, when known
+    modem_id      TEXT REFERENCES modems (id) ON DELETE SET NULL,
+    first_seen_at BIGINT  NOT NULL,
+    last_seen_at  BIGINT  NOT NULL
+);
+
+-- Quota counters, in billed segments, one row per SIM and day (yyyymmdd in
+-- the SIM's billing time zone). A month is the sum of its days.
+CREATE TABLE sim_usage (
+    iccid    TEXT NOT NULL REFERENCES sims (iccid) ON DELETE CASCADE,
+    day      BIGINT  NOT NULL,
+    segments BIGINT  NOT NULL,
+    PRIMARY KEY (iccid, day)
+);
+
+-- Outbox ------------------------------------------------------------------
+
+CREATE TABLE outbound_messages (
+    id              TEXT PRIMARY KEY,        -- UUIDv7
+    destination     TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    coding          TEXT NOT NULL,           -- gsm7 | ucs2 | 8bit
+    priority        BIGINT  NOT NULL,        -- higher first
+    delivery_report BOOLEAN NOT NULL,
+    status          TEXT NOT NULL,           -- rolled up from the parts
+    part_count      BIGINT  NOT NULL,
+    sim_iccid       TEXT REFERENCES sims (iccid) ON DELETE SET NULL, -- every part leaves through this SIM
+    created_at      BIGINT  NOT NULL,
+    send_after      BIGINT,
+    expires_at      BIGINT,
+    updated_at      BIGINT  NOT NULL
+);
+
+CREATE INDEX outbound_messages_status ON outbound_messages (status, created_at);
+
+CREATE TABLE outbound_parts (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message_id       TEXT NOT NULL REFERENCES outbound_messages (id) ON DELETE CASCADE,
+    seq              BIGINT  NOT NULL,       -- 1-based
+    total            BIGINT  NOT NULL,
+    pdu              TEXT NOT NULL,          -- the SMS-SUBMIT TPDU, hex
+    tpdu_length      BIGINT  NOT NULL,       -- octets, for AT+CMGS=<length>
+    state            TEXT NOT NULL,          -- queued | submitting | submitted | delivered | failed | expired
+    attempts         BIGINT  NOT NULL,       -- claims so far; also the claim's fencing token
+    next_attempt_at  BIGINT,                 -- not claimable before this (retry backoff)
+    claimed_by       TEXT,                   -- the node holding it while submitting
+    claimed_at       BIGINT,
+    modem_id         TEXT REFERENCES modems (id) ON DELETE SET NULL,
+    sim_iccid        TEXT REFERENCES sims (iccid) ON DELETE SET NULL,
+    mr               BIGINT,                 -- TP-MR from +CMGS
+    report_status    BIGINT,                 -- TP-ST of the last status report
+    last_error_code  TEXT,
+    last_error_class TEXT,                   -- temporary | permanent | unknown
+    submitted_at     BIGINT,
+    delivered_at     BIGINT,
+    updated_at       BIGINT  NOT NULL,
+    UNIQUE (message_id, seq)
+);
+
+CREATE INDEX outbound_parts_queued ON outbound_parts (next_attempt_at) WHERE state = 'queued';
+CREATE INDEX outbound_parts_submitting ON outbound_parts (claimed_by, claimed_at) WHERE state = 'submitting';
+CREATE INDEX outbound_parts_reports ON outbound_parts (sim_iccid, mr, submitted_at) WHERE state = 'submitted';
+
+-- Every state change of a part (part_seq set) or of a message's rolled-up
+-- status (part_seq NULL). from_state is NULL for the first row.
+CREATE TABLE outbound_history (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES outbound_messages (id) ON DELETE CASCADE,
+    part_seq   BIGINT,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    at         BIGINT  NOT NULL,
+    detail     TEXT                          -- error codes, modem, TP-MR; never a number or body
+);
+
+CREATE INDEX outbound_history_message ON outbound_history (message_id, id);
+
+CREATE TABLE idempotency_keys (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,               -- SHA-256 of the request, to refuse a reused key
+    message_id  TEXT NOT NULL REFERENCES outbound_messages (id) ON DELETE CASCADE,
+    created_at  BIGINT  NOT NULL
+);
+
+-- Inbox -------------------------------------------------------------------
+
+CREATE TABLE inbound_messages (
+    id          TEXT PRIMARY KEY,            -- UUIDv7, the inbox cursor
+    receiver    TEXT NOT NULL,               -- ICCID, or the modem id when the SIM is unknown
+    modem_id    TEXT NOT NULL REFERENCES modems (id),
+    sim_iccid   TEXT REFERENCES sims (iccid) ON DELETE SET NULL,
+    sender      TEXT NOT NULL,
+    concat_ref  BIGINT,                      -- NULL for a message without a concat header
+    total       BIGINT  NOT NULL,
+    body_text   TEXT,                        -- the body when every part was text
+    body_data   BYTEA,                        -- else the joined bytes
+    complete    BOOLEAN NOT NULL,
+    missing     TEXT NOT NULL,               -- missing part numbers, comma-separated
+    scts        BIGINT  NOT NULL,
+    received_at BIGINT  NOT NULL,
+    stored_at   BIGINT  NOT NULL,
+    CHECK ((body_text IS NULL) <> (body_data IS NULL))
+);
+
+-- A concatenated message still missing parts. It survives a restart; the
+-- row goes when its message is released, complete or by the timeout.
+CREATE TABLE reassembly_buffers (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    receiver      TEXT NOT NULL,
+    sender        TEXT NOT NULL,
+    concat_ref    BIGINT  NOT NULL,
+    total         BIGINT  NOT NULL,
+    first_seen_at BIGINT  NOT NULL,
+    UNIQUE (receiver, sender, concat_ref, total)
+);
+
+CREATE INDEX reassembly_buffers_first_seen ON reassembly_buffers (first_seen_at);
+
+CREATE TABLE inbound_parts (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sender      TEXT NOT NULL,
+    scts        BIGINT  NOT NULL,
+    concat_ref  BIGINT  NOT NULL,            -- 0 without a concat header
+    concat_seq  BIGINT  NOT NULL,            -- 1 without a concat header
+    total       BIGINT  NOT NULL,            -- 1 without a concat header
+    pdu_sha256  TEXT NOT NULL,
+    pdu         TEXT NOT NULL,               -- the TPDU as received, hex
+    body_text   TEXT,
+    body_data   BYTEA,
+    receiver    TEXT NOT NULL,
+    modem_id    TEXT NOT NULL REFERENCES modems (id),
+    sim_iccid   TEXT REFERENCES sims (iccid) ON DELETE SET NULL,
+    received_at BIGINT  NOT NULL,
+    buffer_id   BIGINT REFERENCES reassembly_buffers (id) ON DELETE SET NULL,
+    message_id  TEXT REFERENCES inbound_messages (id) ON DELETE CASCADE,
+    CHECK ((body_text IS NULL) <> (body_data IS NULL)),
+    -- The dedup key: a part read twice (from SIM storage after a restart,
+    -- or retransmitted) is stored once.
+    UNIQUE (sender, scts, concat_ref, concat_seq, pdu_sha256)
+);
+
+CREATE INDEX inbound_parts_buffer ON inbound_parts (buffer_id);
+CREATE INDEX inbound_parts_message ON inbound_parts (message_id);
