@@ -1,4 +1,10 @@
 //! Bubblegate's integration tests: one binary, one module per area.
+mod api_cli;
+mod daemon_batch;
+mod daemon_cli;
+mod daemon_demo;
+mod daemon_faults;
+mod daemon_support;
 mod gammu_pdu;
 mod hw_unit;
 mod modems_cli;

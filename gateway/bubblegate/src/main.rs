@@ -22,11 +22,18 @@ enum Command {
     #[command(subcommand)]
     Pdu(cli::pdu::PduCommand),
     /// Modem tools: `modems scan` finds and identifies modems on serial ports;
-    /// `modems profiles` lists the modem profiles and their sources.
+    /// `modems profiles` lists the modem profiles and their sources; `modems
+    /// list` shows a running gateway's modems.
     #[command(subcommand)]
     Modems(cli::modems::ModemsCommand),
     /// Run simulated modems on pseudo-terminals, with a virtual network.
     Sim(cli::sim::SimArgs),
+    /// Run the gateway daemon with a configuration file.
+    Run(cli::run::RunArgs),
+    /// Run the gateway with simulated modems, to try it without hardware.
+    Demo(cli::demo::DemoArgs),
+    #[command(flatten)]
+    Client(cli::client::ClientCommand),
 }
 
 fn main() -> ExitCode {
@@ -35,5 +42,8 @@ fn main() -> ExitCode {
         Command::Pdu(cmd) => cli::pdu::run(cmd),
         Command::Modems(cmd) => cli::modems::run(cmd),
         Command::Sim(args) => cli::sim::run(args),
+        Command::Run(args) => cli::run::run(args),
+        Command::Demo(args) => cli::demo::run(args),
+        Command::Client(cmd) => cli::client::run(cmd),
     }
 }

@@ -4,6 +4,8 @@
 //!   directory) with how each is recognised, its SMS and MMS setup, and the
 //!   documents it cites. Exit status: 0 on success, 2 when a profile is
 //!   invalid (the message names the file, key and problem).
+//! - `modems list` shows a running gateway's modems through its API (see
+//!   `cli/client.rs` for the server, token and exit statuses).
 //! - `modems scan` probes serial ports (the usual candidates plus paths
 //!   given) and prints each one's USB id, identity and matched profile, or
 //!   why it is not a modem; `--json` prints one JSON object per port and
@@ -31,6 +33,9 @@ pub enum ModemsCommand {
     /// matched profile.
     #[command(long_about = SCAN_HELP)]
     Scan(ScanArgs),
+    /// List a running gateway's modems through its API: state, signal,
+    /// operator, registration and quota use.
+    List(super::client::ModemsListArgs),
 }
 
 #[derive(Args)]
@@ -45,6 +50,7 @@ pub fn run(cmd: ModemsCommand) -> ExitCode {
     match cmd {
         ModemsCommand::Profiles(args) => run_profiles(&args),
         ModemsCommand::Scan(args) => run_scan(&args),
+        ModemsCommand::List(args) => super::client::run_modems_list(args),
     }
 }
 

@@ -1,0 +1,272 @@
+//! [`ApiError`]: the one error type of the API and its one JSON shape,
+//!
+//! ```json
+//! {"error": {"code": "invalid_request", "message": "`to` is not a phone number", "field": "to"}}
+//! ```
+//!
+//! used for every failure: validation, auth, unknown routes and methods,
+//! axum's own rejections (bad JSON, missing fields, wrong content type,
+//! too large) and whatever the daemon reports. Internal errors keep their
+//! detail in the log and send only "internal error": no SQL, serial or
+//! crypto text ever reaches a client.
+
+use std::fmt;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable error name; part of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: a field is missing or out of bounds; `field` names it.
+    InvalidRequest,
+    /// 400: the body is not JSON, or not the expected shape.
+    InvalidJson,
+    /// 401: no token, or the wrong one.
+    Unauthorized,
+    /// 404: no such route or resource.
+    NotFound,
+    /// 405.
+    MethodNotAllowed,
+    /// 409: e.g. an idempotency key reused with a different message.
+    Conflict,
+    /// 413.
+    PayloadTooLarge,
+    /// 415: the body is not `application/json`.
+    UnsupportedMediaType,
+    /// 503: starting, stopping, or a dependency is down; retry later.
+    Unavailable,
+    /// 500: a bug or an unexpected failure; the detail is in the log.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::InvalidRequest | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// An API failure: a code, a message safe to show, and the field at
+/// fault when there is one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiError {
+    code: ErrorCode,
+    message: String,
+    field: Option<String>,
+}
+
+/// The body of every error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// An error with a message that is safe to send as is.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into(), field: None }
+    }
+
+    /// A field that is missing, malformed or out of bounds. The message
+    /// should say what is wrong and what is allowed, without echoing the
+    /// value (it may be a phone number).
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: ErrorCode::InvalidRequest,
+            message: format!("`{field}` {}", message.into()),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Conflict, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Unavailable, message)
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            ErrorCode::Unauthorized,
+            "a valid admin token is required (Authorization: Bearer TOKEN)",
+        )
+    }
+
+    /// An unexpected failure. `cause` is logged here at error level and
+    /// dropped; the client sees only "internal error".
+    pub fn internal(cause: impl fmt::Display) -> ApiError {
+        tracing::error!(%cause, "internal error answering an API request");
+        ApiError::new(ErrorCode::Internal, "internal error")
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message.clone(),
+                field: self.field.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiError({:?}: {})", self.code, self.message)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, Json(self.body())).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "the body must be JSON, with Content-Type: application/json",
+            ),
+            JsonRejection::JsonSyntaxError(_) => {
+                ApiError::new(ErrorCode::InvalidJson, "the body is not valid JSON")
+            }
+            // serde's message names the field and what it expected, e.g.
+            // "missing field `to`" or "unknown field `too`", and never
+            // the value itself for strings.
+            JsonRejection::JsonDataError(e) => {
+                let detail = serde_detail(&e.body_text());
+                let mut error = ApiError::new(ErrorCode::InvalidJson, detail.clone());
+                error.field = field_in(&detail);
+                error
+            }
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(ErrorCode::PayloadTooLarge, "the body is too large")
+            }
+            _ => ApiError::new(ErrorCode::InvalidJson, "the body could not be read"),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        let detail = serde_detail(&rejection.body_text());
+        let mut error = ApiError::new(ErrorCode::InvalidRequest, format!("query: {detail}"));
+        error.field = field_in(&detail);
+        error
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> ApiError {
+        ApiError::not_found("no such resource")
+    }
+}
+
+/// The part of an axum rejection text after its own prefix ("Failed to
+/// deserialize the JSON body into the target type: "), which is serde's,
+/// with the path of the field first when serde knew it (`priority: invalid
+/// type …`).
+fn serde_detail(text: &str) -> String {
+    text.split_once(": ").map_or(text, |(_, d)| d).to_owned()
+}
+
+/// The field a serde message is about: a leading path (`priority: …`,
+/// `limit: …`), or a back-quoted name ("missing field `to`", "unknown
+/// field `too`, expected one of …").
+fn field_in(detail: &str) -> Option<String> {
+    if let Some((path, _)) = detail.split_once(": ") {
+        let is_path = !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+        if is_path && path != "." {
+            return Some(path.to_owned());
+        }
+    }
+    let start = detail.find('`')? + 1;
+    let len = detail[start..].find('`')?;
+    Some(detail[start..start + len].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_come_from_serde_messages() {
+        assert_eq!(field_in("missing field `to` at line 1 column 2").as_deref(), Some("to"));
+        assert_eq!(field_in("unknown field `too`, expected one of `to`").as_deref(), Some("too"));
+        assert_eq!(
+            field_in("priority: invalid type: string \"x\", expected i32").as_deref(),
+            Some("priority")
+        );
+        assert_eq!(field_in("expected value at line 1 column 1"), None);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let e = ApiError::internal("UNIQUE constraint failed: outbound.key");
+        assert_eq!(e.message(), "internal error");
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
