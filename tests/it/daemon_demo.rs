@@ -3,9 +3,7 @@
 //! token are, `bubblegate send` through it is delivered to the other
 //! simulated modem and shows up in the inbox, and SIGTERM stops it.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bubblegate_api::client::Client;
@@ -28,23 +26,7 @@ fn demo_delivers_a_first_message_sent_with_the_cli() {
         .expect("bubblegate demo starts");
     let mut demo = Guard(child);
     let stdout = demo.0.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    loop {
-        let line = rx.recv_timeout(WAIT).unwrap_or_else(|_| panic!("demo output: {lines:?}"));
-        let done = line.starts_with("Ctrl-C");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
+    let lines = crate::support::startup_lines(stdout, "Ctrl-C", WAIT);
     let hint = lines.join("\n");
     let api = lines
         .iter()

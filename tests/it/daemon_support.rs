@@ -8,11 +8,9 @@
 //! not come up shows its log in the panic message.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bubblegate_api::client::Client;
@@ -83,23 +81,7 @@ impl Sim {
             .expect("bubblegate sim starts");
         let mut guard = Guard(child);
         let stdout = guard.0.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut lines = Vec::new();
-        loop {
-            let line = rx.recv_timeout(WAIT).unwrap_or_else(|_| panic!("sim output: {lines:?}"));
-            let done = line.starts_with("Ctrl-C");
-            lines.push(line);
-            if done {
-                break;
-            }
-        }
+        let lines = crate::support::startup_lines(stdout, "Ctrl-C", WAIT);
         let mut modems = Vec::new();
         let mut control = None;
         for line in &lines {

@@ -4,10 +4,8 @@
 //! that are not modems are reported with their cause instead of failing
 //! the scan. `--only` keeps the scan off the machine's real serial ports.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -42,23 +40,8 @@ fn start_sim(dir: &Path, profile: &str) -> Running {
         .expect("bubblegate sim starts");
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    loop {
-        let line = rx.recv_timeout(WAIT).unwrap_or_else(|_| panic!("start-up output: {lines:?}"));
-        let done = line.starts_with("Ctrl-C");
-        lines.push(line);
-        if done {
-            return running;
-        }
-    }
+    crate::support::startup_lines(stdout, "Ctrl-C", WAIT);
+    running
 }
 
 /// Runs `bubblegate modems scan` with `args`, bounded by the scan's own

@@ -3,10 +3,8 @@
 //! interface lists the modems, and Ctrl-C (SIGINT) stops it cleanly with
 //! every path removed. Bad arguments exit 2 with a message.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bubblegate_simulator::client::ControlClient;
@@ -42,23 +40,7 @@ fn sim_prints_paths_that_answer_and_stops_cleanly_on_ctrl_c() {
         .expect("bubblegate sim starts");
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    loop {
-        let line = rx.recv_timeout(WAIT).unwrap_or_else(|_| panic!("start-up output: {lines:?}"));
-        let done = line.starts_with("Ctrl-C");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
+    let lines = crate::support::startup_lines(stdout, "Ctrl-C", WAIT);
 
     // modem0  path <dir>/modem0  number +31600000001  imsi ...  profile simcom-sim800
     let modems: Vec<Vec<&str>> = lines
