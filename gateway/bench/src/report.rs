@@ -168,7 +168,7 @@ impl Report {
             (
                 "CPU time while idle (ms per minute)",
                 |o, _| o.idle.map(|i| i.cpu_ms_per_minute()),
-                0,
+                1,
             ),
             ("CPU time, start to end of the burst (s)", |o, _| Some(o.usage.cpu_secs), 2),
         ];
