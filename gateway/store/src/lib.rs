@@ -12,6 +12,9 @@
 //!   reports, crash recovery, and the rolled-up message status.
 //! - [`inbox`]: dedup of received parts and reassembly from the store.
 //! - [`modems`]: modems, SIMs and per-SIM usage in segments.
+//! - [`network`]: the encrypted network's hub tables (devices, codes,
+//!   budgets, sends, envelopes, SMS fallbacks, blocks), through
+//!   [`Store::network`].
 //! - [`wake`]: wake-ups for idle senders, across nodes on PostgreSQL.
 //!
 //! ## The at-least-once window
@@ -30,6 +33,7 @@ pub mod inbox;
 mod migrate;
 mod model;
 pub mod modems;
+pub mod network;
 pub mod outbox;
 pub mod wake;
 
@@ -39,6 +43,7 @@ use std::sync::Arc;
 pub use db::Backend;
 pub use error::{Error, Result};
 pub use model::*;
+pub use network::Network;
 pub use wake::Wakeups;
 
 use db::Db;
@@ -82,6 +87,12 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.db.backend()
+    }
+
+    /// The encrypted network's tables. The handle borrows the store and
+    /// costs nothing to make.
+    pub fn network(&self) -> network::Network<'_> {
+        network::Network::new(&self.db)
     }
 
     /// Waits for the pool's connections to close. On SQLite this also

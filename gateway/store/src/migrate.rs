@@ -16,12 +16,20 @@ use crate::db::{Backend, Db};
 use crate::error::Result;
 
 /// (version, description, SQLite text, PostgreSQL text), oldest first.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../../schemas/migrations/sqlite/0001_init.sql"),
-    include_str!("../../../schemas/migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../../schemas/migrations/sqlite/0001_init.sql"),
+        include_str!("../../../schemas/migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "network",
+        include_str!("../../../schemas/migrations/sqlite/0002_network.sql"),
+        include_str!("../../../schemas/migrations/postgres/0002_network.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(Backend);

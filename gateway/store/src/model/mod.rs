@@ -15,10 +15,12 @@ use crate::error::{Error, Result};
 
 mod inbox;
 mod modems;
+mod network;
 mod outbox;
 
 pub use inbox::*;
 pub use modems::*;
+pub use network::*;
 pub use outbox::*;
 
 /// An outbound message's id: a UUIDv7, so ids sort by creation time.

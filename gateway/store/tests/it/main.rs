@@ -7,6 +7,8 @@ mod support;
 mod claims;
 mod inbox;
 mod modems;
+mod network;
+mod network_queues;
 mod outbox;
 mod schema;
 mod wake;
