@@ -4,13 +4,19 @@
 //! timeout; failures are sorted into what a user can act on: the server
 //! is unreachable, the token is wrong, or the server said no (with its
 //! error code and message).
+//!
+//! Besides the admin API's typed calls, [`Client`] offers its plumbing to
+//! other clients of the same server (the device client of the encrypted
+//! network): [`Client::call_json`] and [`Client::exchange_json`] for JSON
+//! calls on any path, and [`Client::websocket`] for a JSON WebSocket.
 
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use futures_util::{SinkExt, StreamExt};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -21,6 +27,10 @@ use crate::http1::{self, HttpError, HttpUrl};
 use crate::types::{
     GatewayEvent, Health, InboxPage, MessageView, ModemView, SmsRequest, Submitted,
 };
+
+/// The HTTP method type the generic calls take, so that their callers need
+/// no HTTP crate of their own.
+pub use axum::http::Method;
 
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +94,66 @@ impl Client {
         Ok(Client { base, shown: url.trim_end_matches('/').to_owned(), token, timeout })
     }
 
+    /// The server's URL as given, without a trailing `/`.
+    pub fn url(&self) -> &str {
+        &self.shown
+    }
+
+    /// The timeout of each call.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// `method path` with `body` as JSON, if any; the answer decoded as
+    /// `T` when its status is a success (an empty body decodes as JSON
+    /// `null`, so `()` and `Option<_>` fit a 204), else the error it
+    /// carries. The path may hold a query; percent-encode its parts with
+    /// [`encode_path_segment`].
+    pub async fn call_json<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let answer = self.exchange_json(method, path, body).await?;
+        if !(200..300).contains(&answer.status) {
+            return Err(self.answer_error(answer.status, &answer.body));
+        }
+        let body: &[u8] = if answer.body.is_empty() { b"null" } else { &answer.body };
+        serde_json::from_slice(body).map_err(|e| self.protocol(e.to_string()))
+    }
+
+    /// `method path` with `body` as JSON, if any, and the answer whatever
+    /// its status: for callers that read an error body's own fields.
+    /// Only failures to get an answer at all are errors here.
+    pub async fn exchange_json<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<RawAnswer, ClientError> {
+        let body = match body {
+            Some(body) => Some(serde_json::to_vec(body).map_err(|e| self.protocol(e.to_string()))?),
+            None => None,
+        };
+        let answer = self.send(method, path, body).await?;
+        Ok(RawAnswer { status: answer.status.as_u16(), body: answer.body.to_vec() })
+    }
+
+    /// The [`ClientError`] for an answer that is not a success, as
+    /// [`Client::call_json`] makes it.
+    pub fn answer_error(&self, status: u16, body: &[u8]) -> ClientError {
+        self.error_answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY), body)
+    }
+
+    /// Opens a WebSocket on `path` (`ws://` to the same server, with the
+    /// token), exchanging JSON text frames.
+    pub async fn websocket(&self, path: &str) -> Result<JsonSocket, ClientError> {
+        tokio::time::timeout(self.timeout, self.open_websocket(path))
+            .await
+            .map_err(|_| ClientError::Timeout { url: self.shown.clone(), timeout: self.timeout })?
+    }
+
     /// `POST /v1/sms`.
     pub async fn submit(&self, request: &SmsRequest) -> Result<Submitted, ClientError> {
         let body = serde_json::to_vec(request).map_err(|e| self.protocol(e.to_string()))?;
@@ -136,13 +206,11 @@ impl Client {
 
     /// Opens `WS /v1/events`.
     pub async fn events(&self) -> Result<EventStream, ClientError> {
-        tokio::time::timeout(self.timeout, self.open_events())
-            .await
-            .map_err(|_| ClientError::Timeout { url: self.shown.clone(), timeout: self.timeout })?
+        Ok(EventStream { socket: self.websocket("/v1/events").await? })
     }
 
-    async fn open_events(&self) -> Result<EventStream, ClientError> {
-        let url = self.base.join("/v1/events");
+    async fn open_websocket(&self, path: &str) -> Result<JsonSocket, ClientError> {
+        let url = self.base.join(path);
         let mut request = format!("ws://{}{}", url.authority, url.path)
             .into_client_request()
             .map_err(|e| self.protocol(e.to_string()))?;
@@ -153,14 +221,11 @@ impl Client {
             ClientError::Unreachable { url: self.shown.clone(), reason: e.to_string() }
         })?;
         match tokio_tungstenite::client_async(request, stream).await {
-            Ok((ws, _)) => Ok(EventStream { ws, url: self.shown.clone() }),
+            Ok((ws, _)) => Ok(JsonSocket { ws, url: self.shown.clone() }),
             Err(tungstenite::Error::Http(response)) => {
                 let status = response.status().as_u16();
                 let body = response.body().clone().unwrap_or_default();
-                Err(self.error_answer(
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
-                    &body,
-                ))
+                Err(self.answer_error(status, &body))
             }
             Err(e) => Err(self.protocol(e.to_string())),
         }
@@ -230,7 +295,11 @@ impl Client {
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986 2.3),
-/// for a path segment or a query value.
+/// for a path segment or a query value: `+31 6/1` becomes `%2B31%206%2F1`.
+pub fn encode_path_segment(text: &str) -> String {
+    encode_segment(text)
+}
+
 fn encode_segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
@@ -243,43 +312,85 @@ fn encode_segment(text: &str) -> String {
     out
 }
 
-/// `WS /v1/events`, open.
-pub struct EventStream {
+/// An answer of any status, from [`Client::exchange_json`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// An open WebSocket of JSON text frames, from [`Client::websocket`].
+pub struct JsonSocket {
     ws: WebSocketStream<TcpStream>,
     url: String,
 }
 
-impl EventStream {
-    /// The next event; `None` when the server closed the stream.
-    pub async fn next(&mut self) -> Option<Result<GatewayEvent, ClientError>> {
+impl JsonSocket {
+    /// The next text frame; `None` when the server closed the socket.
+    /// Pings are answered and other frames skipped.
+    pub async fn next_text(&mut self) -> Option<Result<String, ClientError>> {
         loop {
             let message = match self.ws.next().await? {
                 Ok(message) => message,
-                Err(e) => {
-                    return Some(Err(ClientError::Protocol {
-                        url: self.url.clone(),
-                        reason: e.to_string(),
-                    }))
-                }
+                Err(e) => return Some(Err(self.protocol(e.to_string()))),
             };
             match message {
-                Message::Text(text) => {
-                    return Some(serde_json::from_str(text.as_str()).map_err(|e| {
-                        ClientError::Protocol {
-                            url: self.url.clone(),
-                            reason: format!("an event that does not parse: {e}"),
-                        }
-                    }))
-                }
+                Message::Text(text) => return Some(Ok(text.as_str().to_owned())),
                 Message::Close(_) => return None,
                 _ => continue,
             }
         }
     }
 
-    /// Closes the stream politely.
+    /// The next text frame, decoded as `T`.
+    pub async fn next_json<T: DeserializeOwned>(&mut self) -> Option<Result<T, ClientError>> {
+        let text = match self.next_text().await? {
+            Ok(text) => text,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(
+            serde_json::from_str(&text)
+                .map_err(|e| self.protocol(format!("a frame that does not parse: {e}"))),
+        )
+    }
+
+    /// Sends `value` as one JSON text frame.
+    pub async fn send_json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ClientError> {
+        let text = serde_json::to_string(value).map_err(|e| self.protocol(e.to_string()))?;
+        self.ws.send(Message::text(text)).await.map_err(|e| self.protocol(e.to_string()))
+    }
+
+    /// Closes the socket politely.
     pub async fn close(mut self) {
         let _ = self.ws.send(Message::Close(None)).await;
+    }
+
+    fn protocol(&self, reason: String) -> ClientError {
+        ClientError::Protocol { url: self.url.clone(), reason }
+    }
+}
+
+/// `WS /v1/events`, open.
+pub struct EventStream {
+    socket: JsonSocket,
+}
+
+impl EventStream {
+    /// The next event; `None` when the server closed the stream.
+    pub async fn next(&mut self) -> Option<Result<GatewayEvent, ClientError>> {
+        let text = match self.socket.next_text().await? {
+            Ok(text) => text,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(
+            serde_json::from_str(&text)
+                .map_err(|e| self.socket.protocol(format!("an event that does not parse: {e}"))),
+        )
+    }
+
+    /// Closes the stream politely.
+    pub async fn close(self) {
+        self.socket.close().await;
     }
 }
 

@@ -34,6 +34,9 @@ enum Command {
     Demo(cli::demo::DemoArgs),
     #[command(flatten)]
     Client(cli::client::ClientCommand),
+    /// Be a device of the encrypted network: register a number, send and
+    /// receive end-to-end encrypted messages, manage blocks and keys.
+    Device(cli::device::DeviceArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +48,6 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::run(args),
         Command::Demo(args) => cli::demo::run(args),
         Command::Client(cmd) => cli::client::run(cmd),
+        Command::Device(args) => cli::device::run(args),
     }
 }

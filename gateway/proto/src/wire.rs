@@ -190,9 +190,9 @@ pub struct DeviceMismatch {
     pub extra: Vec<DeviceRef>,
 }
 
-/// An envelope as a device receives it.
+/// An envelope as a device receives it. Unknown fields are ignored, so
+/// that a newer hub can add some without breaking older devices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Envelope {
     pub id: String,
     /// `None` (JSON `null`) for the hub.
@@ -249,9 +249,11 @@ pub struct BlockList {
     pub blocked: Vec<E164>,
 }
 
-/// A WebSocket text frame on `GET /v1/stream`, either way.
+/// A WebSocket text frame on `GET /v1/stream`, either way. Unknown fields
+/// are ignored (forward compatibility); unknown types are for the reader
+/// to skip.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamFrame {
     /// Hub to device.
     Envelope { envelope: Envelope },

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod demo;
+pub mod device;
 pub mod modems;
 pub mod pdu;
 mod pdu_json;
