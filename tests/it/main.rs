@@ -9,6 +9,8 @@ mod gammu_pdu;
 mod hw_unit;
 mod modems_cli;
 mod modems_scan;
+mod network_e2e;
+mod network_support;
 mod pdu_cli;
 mod sim_cli;
 mod sim_gammu;

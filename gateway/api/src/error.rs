@@ -9,8 +9,15 @@
 //! too large) and whatever the daemon reports. Internal errors keep their
 //! detail in the log and send only "internal error": no SQL, serial or
 //! crypto text ever reaches a client.
+//!
+//! Two additions serve the encrypted network's routes: `rate_limited`
+//! (429) carries a `Retry-After` header, and an error may carry extra
+//! members beside `code`, `message` and `field` (the 409 device mismatch
+//! adds `devices`), see [`ApiError::with_extra`].
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -38,6 +45,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
+    /// 429: too many requests; `Retry-After` says when to try again.
+    RateLimited,
     /// 503: starting, stopping, or a dependency is down; retry later.
     Unavailable,
     /// 500: a bug or an unexpected failure; the detail is in the log.
@@ -54,6 +63,7 @@ impl ErrorCode {
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,6 +77,9 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     field: Option<String>,
+    /// Whole seconds, for `Retry-After`.
+    retry_after: Option<u64>,
+    extra: BTreeMap<String, serde_json::Value>,
 }
 
 /// The body of every error answer.
@@ -81,23 +94,63 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Members some errors add, e.g. `devices` of a 409 device mismatch
+    /// on `POST /v1/messages`. Empty for most.
+    #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl ApiError {
     /// An error with a message that is safe to send as is.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into(), field: None }
+        ApiError {
+            code,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+            extra: BTreeMap::new(),
+        }
     }
 
     /// A field that is missing, malformed or out of bounds. The message
     /// should say what is wrong and what is allowed, without echoing the
     /// value (it may be a phone number).
     pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code: ErrorCode::InvalidRequest,
-            message: format!("`{field}` {}", message.into()),
-            field: Some(field.to_owned()),
+        let mut error =
+            ApiError::new(ErrorCode::InvalidRequest, format!("`{field}` {}", message.into()));
+        error.field = Some(field.to_owned());
+        error
+    }
+
+    /// Too many requests: a 429 with `Retry-After` (rounded up to whole
+    /// seconds, at least 1).
+    pub fn rate_limited(retry_after: Duration) -> ApiError {
+        let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+        let secs = secs.max(1);
+        let mut error = ApiError::new(
+            ErrorCode::RateLimited,
+            format!("too many requests; try again in {secs} s"),
+        );
+        error.retry_after = Some(secs);
+        error
+    }
+
+    /// Adds a member to the error object beside `code` and `message`
+    /// (`code`, `message` and `field` themselves cannot be replaced).
+    pub fn with_extra(mut self, name: &str, value: serde_json::Value) -> ApiError {
+        if !matches!(name, "code" | "message" | "field") {
+            self.extra.insert(name.to_owned(), value);
         }
+        self
+    }
+
+    /// The wait a 429 asks for.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after.map(Duration::from_secs)
+    }
+
+    pub fn extra(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.extra
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
@@ -148,6 +201,7 @@ impl ApiError {
                 code: self.code,
                 message: self.message.clone(),
                 field: self.field.clone(),
+                extra: self.extra.clone(),
             },
         }
     }
@@ -175,6 +229,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -261,6 +318,35 @@ mod tests {
             Some("priority")
         );
         assert_eq!(field_in("expected value at line 1 column 1"), None);
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_retry() {
+        let e = ApiError::rate_limited(Duration::from_millis(2_100));
+        assert_eq!(e.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        let response = e.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "3");
+        assert_eq!(
+            ApiError::rate_limited(Duration::ZERO).retry_after(),
+            Some(Duration::from_secs(1))
+        );
+    }
+
+    #[test]
+    fn extra_members_sit_beside_code_and_message() {
+        let e = ApiError::conflict("device mismatch")
+            .with_extra("devices", serde_json::json!({"missing": [], "extra": []}))
+            .with_extra("code", serde_json::json!("overwritten?"));
+        let body = serde_json::to_value(e.body()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": "conflict", "message": "device mismatch",
+                "devices": {"missing": [], "extra": []}}})
+        );
+        let back: ErrorBody = serde_json::from_value(body).unwrap();
+        assert!(back.error.extra.contains_key("devices"));
+        assert_eq!(back.error.field, None);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! ```
 
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -83,7 +84,34 @@ pub trait Gateway: Send + Sync + 'static {
 /// `tower::ServiceExt::oneshot`. Webhooks are not started; [`serve`] does
 /// that. WebSocket streams end when the gateway's event channel closes.
 pub fn router(gw: Arc<dyn Gateway>, cfg: ApiConfig) -> axum::Router {
-    routes::app(gw, cfg, CancellationToken::new(), Arc::new(metrics::Metrics::default()))
+    router_with(gw, cfg, Extension::default())
+}
+
+/// [`router`] with an [`Extension`]'s routes beside the API's.
+pub fn router_with(gw: Arc<dyn Gateway>, cfg: ApiConfig, extension: Extension) -> axum::Router {
+    let metrics = Arc::new(metrics::Metrics::default());
+    routes::app(gw, cfg, CancellationToken::new(), metrics, extension)
+}
+
+/// Routes served beside the API's own, by the same server: the hub of the
+/// encrypted network. They sit outside the admin-token check (they do
+/// their own auth), inside the metrics layer, the body limit and the
+/// common error fallbacks. Their handlers answer errors with [`ApiError`].
+///
+/// The server's graceful shutdown waits for every open connection, so a
+/// WebSocket route in `router` must close its sockets when the `shutdown`
+/// token given to [`serve_with`] is cancelled.
+#[derive(Default)]
+pub struct Extension {
+    pub router: axum::Router,
+    /// Counters appended to `GET /metrics`.
+    pub metrics: Option<Arc<dyn MetricsSource>>,
+}
+
+/// Something that writes Prometheus text-format families (with their
+/// `# HELP` and `# TYPE` lines) for `GET /metrics`.
+pub trait MetricsSource: Send + Sync + 'static {
+    fn render(&self, out: &mut String);
 }
 
 /// Serves the API on `listener` and delivers webhooks, until `shutdown`
@@ -97,11 +125,24 @@ pub async fn serve(
     cfg: ApiConfig,
     shutdown: CancellationToken,
 ) -> io::Result<()> {
+    serve_with(listener, gw, cfg, shutdown, Extension::default()).await
+}
+
+/// [`serve`] with an [`Extension`]'s routes beside the API's. Handlers
+/// can read the peer's address as `axum::extract::ConnectInfo<SocketAddr>`.
+pub async fn serve_with(
+    listener: TcpListener,
+    gw: Arc<dyn Gateway>,
+    cfg: ApiConfig,
+    shutdown: CancellationToken,
+    extension: Extension,
+) -> io::Result<()> {
     let metrics = Arc::new(metrics::Metrics::default());
     let hooks = webhooks::spawn(gw.events(), &cfg, shutdown.clone(), metrics.clone());
-    let app = routes::app(gw, cfg, shutdown.clone(), metrics);
-    let served =
-        axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
+    let app = routes::app(gw, cfg, shutdown.clone(), metrics, extension);
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await;
     // A failed server must not leave the webhook task behind.
     shutdown.cancel();
     hooks.wait().await;

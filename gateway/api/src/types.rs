@@ -7,61 +7,15 @@
 //! before the [`crate::Gateway`] sees them. Views go out as the daemon
 //! built them.
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::time::Timestamp;
 
-/// A phone number in E.164 form (`+` and up to 15 digits), checked by
-/// libphonenumber's rules for the country. Only [`E164::parse`] makes one.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct E164(String);
-
-impl E164 {
-    /// Parses and validates a number. Without a `+`, the number is read
-    /// as a national number of `default_region` (an ISO 3166 code such as
-    /// `DE`); with no default region it must start with `+`.
-    pub fn parse(text: &str, default_region: Option<&str>) -> Result<E164, &'static str> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err("is empty");
-        }
-        let region = match default_region {
-            Some(code) => Some(code.parse().map_err(|_| "cannot be read: bad default region")?),
-            None if !text.starts_with('+') => {
-                return Err("must be in international form, starting with +");
-            }
-            None => None,
-        };
-        let number = phonenumber::parse(region, text).map_err(|_| "is not a phone number")?;
-        if !phonenumber::is_valid(&number) {
-            return Err("is not a valid phone number for its country");
-        }
-        Ok(E164(number.format().mode(phonenumber::Mode::E164).to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Numbers are personal data: `Debug` hides all but the country part so
-/// that a stray `{:?}` in a log line does not leak one.
-impl fmt::Debug for E164 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown: String = self.0.chars().take(3).collect();
-        write!(f, "E164({shown}…)")
-    }
-}
-
-impl fmt::Display for E164 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+/// A phone number in E.164 form, checked by libphonenumber's rules; one
+/// type for the gateway API and the encrypted network.
+pub use bubblegate_proto::E164;
 
 // ------------------------------------------------------------ requests
 

@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     pub inbox: InboxSettings,
     pub events: broadcast::Sender<GatewayEvent>,
     pub stopping: AtomicBool,
+    /// The encrypted network's hub, once attached.
+    pub hub: crate::network::HubSlot,
 }
 
 impl Inner {
@@ -148,6 +150,7 @@ impl Daemon {
             inbox: config.inbox.clone(),
             events,
             stopping: AtomicBool::new(false),
+            hub: crate::network::HubSlot::new(config.network.is_some()),
         });
         let workers = token.child_token();
         let tracker = TaskTracker::new();

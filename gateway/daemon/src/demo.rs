@@ -5,7 +5,8 @@
 //! ports stand in.
 //!
 //! The state directory holds `bubblegate.db`, the generated `admin-token`
-//! (mode 0600, made on first start and reused after) and `sim/` with the
+//! (mode 0600, made on first start and reused after), the hub's key
+//! `hub.key` (the encrypted network is on in the demo) and `sim/` with the
 //! modems' paths and AT transcripts. The token is printed nowhere: the
 //! start-up hint says where the file is.
 
@@ -25,8 +26,8 @@ use bubblegate_store::{NodeId, StoreConfig};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{
-    ApiSettings, Config, InboxSettings, Limits, ModemSettings, OutboxSettings, PolicySettings,
-    PortSpec, Secret,
+    ApiSettings, Config, InboxSettings, Limits, ModemSettings, NetworkSettings, OutboxSettings,
+    PolicySettings, PortSpec, Secret,
 };
 use crate::service::{serve, ServeError};
 
@@ -194,6 +195,11 @@ pub async fn run(opts: DemoOptions, profiles: Arc<ProfileSet>) -> Result<(), Dem
         inbox: InboxSettings::default(),
         modems,
         webhooks: Vec::new(),
+        // The encrypted network's hub, with its key in the state directory.
+        network: Some(NetworkSettings {
+            hub: bubblegate_hub::HubConfig::default(),
+            key_file: opts.dir.join("hub.key"),
+        }),
     };
     let control = sim.control_addr();
     let to =

@@ -1,7 +1,9 @@
 //! The daemon as the HTTP API's [`bubblegate_api::Gateway`]: submissions
 //! pass the policy (destination, countries, budget), are segmented and
 //! encoded, and are enqueued in one transaction, which wakes an idle
-//! modem; reads map the store's records to the API's views.
+//! modem; reads map the store's records to the API's views. The hub's SMS
+//! (codes, green messages, fallbacks) take the same submit path, see
+//! `network.rs`.
 
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
@@ -36,22 +38,46 @@ fn refusal(r: Refusal) -> ApiError {
     }
 }
 
-#[bubblegate_api::async_trait]
-impl bubblegate_api::Gateway for Daemon {
-    async fn submit(&self, sms: NewSms) -> Result<Submitted, ApiError> {
+/// Why [`Daemon::submit_sms`] did not queue a message.
+#[derive(Debug)]
+pub(crate) enum SubmitError {
+    /// The destination policy or the day's budget refused it.
+    Refused(Refusal),
+    /// The text cannot be sent (too many segments).
+    Text(String),
+    Stopping,
+    Store(bubblegate_store::Error),
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(e: SubmitError) -> ApiError {
+        match e {
+            SubmitError::Refused(r) => refusal(r),
+            SubmitError::Text(problem) => ApiError::invalid("text", problem),
+            SubmitError::Stopping => ApiError::unavailable("the gateway is shutting down"),
+            SubmitError::Store(err) => store_error(err),
+        }
+    }
+}
+
+impl Daemon {
+    /// The one submit path, for `POST /v1/sms` and the hub alike: the
+    /// destination policy, segmentation, the day's budget, then the
+    /// outbox (which wakes an idle modem).
+    pub(crate) async fn submit_sms(&self, sms: NewSms) -> Result<Submitted, SubmitError> {
         let inner = &self.inner;
         if inner.stopping.load(Ordering::SeqCst) {
-            return Err(ApiError::unavailable("the gateway is shutting down"));
+            return Err(SubmitError::Stopping);
         }
         let now = SystemTime::now();
-        let to = inner.policy.check_destination(sms.to.as_str()).map_err(refusal)?;
+        let to = inner.policy.check_destination(sms.to.as_str()).map_err(SubmitError::Refused)?;
         let validity = sms.validity.or(inner.outbox.default_validity);
         let composed = inner
             .composer
             .compose(to.as_str(), &sms.text, sms.delivery_report, validity)
-            .map_err(|e| ApiError::invalid("text", e.to_string()))?;
+            .map_err(|e| SubmitError::Text(e.to_string()))?;
         let segments = composed.parts.len() as u64;
-        inner.policy.reserve(now, segments).map_err(refusal)?;
+        inner.policy.reserve(now, segments).map_err(SubmitError::Refused)?;
         let message = NewMessage {
             idempotency_key: sms.idempotency_key,
             destination: to.as_str().to_owned(),
@@ -67,7 +93,7 @@ impl bubblegate_api::Gateway for Daemon {
             Ok(e) => e,
             Err(err) => {
                 inner.policy.release(segments);
-                return Err(store_error(err));
+                return Err(SubmitError::Store(err));
             }
         };
         let Enqueued { id, created } = enqueued;
@@ -89,11 +115,18 @@ impl bubblegate_api::Gateway for Daemon {
             });
         }
         inner.policy.release(segments);
-        let earlier = inner.store.message(id).await.map_err(store_error)?;
+        let earlier = inner.store.message(id).await.map_err(SubmitError::Store)?;
         let (status, parts) = earlier
             .map(|m| (message_status(m.status), m.parts.len() as u32))
             .unwrap_or((api::MessageStatus::Queued, segments as u32));
         Ok(Submitted { id: id.to_string(), created, status, parts })
+    }
+}
+
+#[bubblegate_api::async_trait]
+impl bubblegate_api::Gateway for Daemon {
+    async fn submit(&self, sms: NewSms) -> Result<Submitted, ApiError> {
+        Ok(self.submit_sms(sms).await?)
     }
 
     async fn message(&self, id: &str) -> Result<Option<api::MessageView>, ApiError> {

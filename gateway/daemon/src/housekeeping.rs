@@ -65,6 +65,7 @@ async fn expire(inner: &Inner, now: SystemTime) {
                     missing = message.missing.len(),
                     "inbound message released incomplete"
                 );
+                crate::network::forward(inner, &message).await;
                 let to = inner.number_of(&message.modem.0);
                 inner.publish(GatewayEvent::Inbound { message: mapping::inbound(message, to) });
             }

@@ -7,9 +7,17 @@
 //!   commit failed is not confirmed: the modem keeps it and hands it over
 //!   again after its next restart.
 //! - A status report is matched to the part it reports on through TP-MR,
-//!   then confirmed.
+//!   then confirmed, whether the modem stored it (`+CDSI`, or the startup
+//!   sweep, TS 27.005 3.4.1 `<ds>`=2) or routed it (`+CDS`): the match is
+//!   committed before the driver deletes the stored copy, so a report that
+//!   came while the daemon was down is matched at the next start. A
+//!   report handed over again after a crash (committed, not yet deleted)
+//!   changes nothing in the store and is deleted like one that matches no
+//!   part.
 //! - An undecodable PDU is logged and confirmed, so that a broken message
 //!   cannot fill the SIM.
+//! - A complete message, once committed, is handed to the encrypted
+//!   network's hub when there is one (`network.rs`).
 //! - State changes go to the API's event stream; an identified modem's
 //!   profile and IMEI are recorded.
 
@@ -18,7 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bubblegate_api::{GatewayEvent, Timestamp};
-use bubblegate_modem::{EventKind, InboundMessage, InboundToken, ModemEvent, StatusReportMessage};
+use bubblegate_modem::{
+    EventKind, InboundMessage, InboundToken, ModemEvent, Origin, StatusReportMessage,
+};
 use bubblegate_store::{ModemRecord, NewInboundPart, Report};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
@@ -151,6 +161,8 @@ async fn inbound(inner: &Inner, modem: &PoolModem, m: InboundMessage) {
     );
     if let Some(message) = stored.complete_message {
         tracing::trace!(from = %message.sender, "inbound message from");
+        // Committed: the hub may act on it (STOP, owned-SIM forwarding).
+        crate::network::forward(inner, &message).await;
         let to = modem.number.clone();
         inner.publish(GatewayEvent::Inbound { message: mapping::inbound(message, to) });
     }
@@ -192,7 +204,14 @@ async fn status_report(
         }
     }
     if !committed {
-        tracing::error!("a status report could not be matched; it stays on the modem");
+        match r.origin {
+            Origin::Stored { .. } => {
+                tracing::error!("a status report could not be matched; it stays on the modem");
+            }
+            // Not confirmed: where the profile needs +CNMA, the network
+            // delivers it again; otherwise it is gone.
+            Origin::Routed => tracing::error!("a routed status report could not be matched"),
+        }
         return;
     }
     if matched.is_none() && tries < REPORT_TRIES {

@@ -10,7 +10,9 @@
 //!                                       │    ├─ per modem: outbox worker (claim → send → commit)
 //!                                       │    │             inbox worker (event → commit → confirm)
 //!                                       │    └─ housekeeping (expiry, reassembly timeout)
-//!                                       ├─ bubblegate_api::serve(Daemon as Gateway)
+//!                                       ├─ Hub (when [network]): Daemon as its SmsSender,
+//!                                       │    inbox hook, fallback and expiry timers
+//!                                       ├─ bubblegate_api::serve_with(Daemon as Gateway, hub routes)
 //!                                       └─ sd_notify READY / WATCHDOG / STOPPING
 //! ```
 //!
@@ -39,11 +41,14 @@ mod housekeeping;
 mod inbox;
 pub mod logging;
 mod mapping;
+mod network;
 pub mod notify;
 mod outbox;
 pub mod policy;
 pub mod pool;
 pub mod service;
 
+pub use bubblegate_hub::{Clock, ManualClock, SystemClock};
 pub use daemon::{Daemon, Running, StartError};
+pub use service::ServeOptions;
 pub use tokio_util::sync::CancellationToken;

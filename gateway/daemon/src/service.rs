@@ -1,16 +1,25 @@
-//! The daemon as a service: the gateway plus its HTTP API, systemd
-//! notification, and shutdown on SIGTERM or SIGINT. `bubblegate run` and
-//! `bubblegate demo` both end here.
+//! The daemon as a service: the gateway plus its HTTP API, the encrypted
+//! network's hub when `[network]` enables it, systemd notification, and
+//! shutdown on SIGTERM or SIGINT. `bubblegate run` and `bubblegate demo`
+//! both end here.
+//!
+//! Start order: the hub key is read (or made) first, so a bad key file
+//! stops nothing half-started; then the gateway; then the hub, attached
+//! to the gateway (its SMS sender and inbox hook) with its timers; then
+//! the API, serving the hub's routes beside its own.
 //!
 //! Stop order: tell systemd, stop the API (no new submissions; requests in
-//! flight finish), then the gateway (workers finish the part in hand, the
-//! modem actors stop, the store closes), each with a bound.
+//! flight finish; device and event streams close), then the hub's timers
+//! (a fallback in hand is finished), then the gateway (workers finish the
+//! part in hand, the modem actors stop, the store closes), each with a
+//! bound.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bubblegate_api::{ApiConfig, Gateway, Webhook};
+use bubblegate_api::{ApiConfig, Extension, Gateway, Webhook};
+use bubblegate_hub::{Clock, Hub, HubOptions, SystemClock};
 use bubblegate_profiles::ProfileSet;
 use tokio_util::sync::CancellationToken;
 
@@ -20,6 +29,19 @@ use crate::notify;
 
 /// How long the API may take to finish its requests at shutdown.
 const API_GRACE: Duration = Duration::from_secs(10);
+/// How long the hub's timers may take to stop.
+const HUB_GRACE: Duration = Duration::from_secs(10);
+
+/// What an in-process caller (an end-to-end test) may choose beyond the
+/// configuration.
+#[derive(Clone, Default)]
+pub struct ServeOptions {
+    /// The hub's clock, for every time decision of the encrypted network
+    /// (code expiry, activity, fallbacks, retention, rate limits). `None`
+    /// is the system clock; a test passes a [`bubblegate_hub::ManualClock`]
+    /// and moves it to fire fallback and retention timers.
+    pub clock: Option<Arc<dyn Clock>>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -29,6 +51,8 @@ pub enum ServeError {
     ApiConfig { key: String, problem: String },
     #[error(transparent)]
     Start(#[from] StartError),
+    #[error("`network.key_file`: {0}")]
+    HubKey(#[from] bubblegate_hub::KeyError),
 }
 
 /// The API's settings from the daemon's.
@@ -57,7 +81,22 @@ pub async fn serve(
     stop: CancellationToken,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    serve_with(config, profiles, ServeOptions::default(), stop, ready).await
+}
+
+/// [`serve`] with [`ServeOptions`].
+pub async fn serve_with(
+    config: Config,
+    profiles: Arc<ProfileSet>,
+    options: ServeOptions,
+    stop: CancellationToken,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
     let api_config = api_config(&config)?;
+    let hub_key = match &config.network {
+        Some(network) => Some(bubblegate_hub::load_or_create_key(&network.key_file)?),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.api.listen)
         .await
         .map_err(|source| ServeError::Listen { addr: config.api.listen, source })?;
@@ -65,10 +104,33 @@ pub async fn serve(
         .local_addr()
         .map_err(|source| ServeError::Listen { addr: config.api.listen, source })?;
     let running = Daemon::start(&config, profiles, CancellationToken::new()).await?;
-    let gateway: Arc<dyn Gateway> = Arc::new(running.daemon());
+    let daemon = running.daemon();
     let api_stop = CancellationToken::new();
-    let mut api =
-        tokio::spawn(bubblegate_api::serve(listener, gateway, api_config, api_stop.clone()));
+    let hub_stop = CancellationToken::new();
+    let (extension, timers) = match (&config.network, hub_key) {
+        (Some(network), Some(key)) => {
+            let hub = Hub::new(HubOptions {
+                store: daemon.store().clone(),
+                key,
+                config: network.hub.clone(),
+                sms: Arc::new(daemon.clone()),
+                clock: options.clock.clone().unwrap_or_else(|| Arc::new(SystemClock)),
+            });
+            daemon.attach_hub(hub.clone());
+            let timers = hub.start(&hub_stop);
+            tracing::info!(key = ?hub.public_key(), "encrypted network hub started");
+            (hub.extension(api_stop.clone()), Some(timers))
+        }
+        _ => (Extension::default(), None),
+    };
+    let gateway: Arc<dyn Gateway> = Arc::new(daemon);
+    let mut api = tokio::spawn(bubblegate_api::serve_with(
+        listener,
+        gateway,
+        api_config,
+        api_stop.clone(),
+        extension,
+    ));
     tracing::info!(%addr, "API listening");
 
     notify::ready();
@@ -96,6 +158,12 @@ pub async fn serve(
         tracing::warn!("API requests still open after {API_GRACE:?}; closing them");
         api.abort();
     }
+    if let Some(timers) = timers {
+        if tokio::time::timeout(HUB_GRACE, timers.stop()).await.is_err() {
+            tracing::warn!("the hub's timers did not stop within {HUB_GRACE:?}");
+        }
+    }
+    hub_stop.cancel();
     let clean = running.shutdown().await;
     watchdog_stop.cancel();
     if !clean {

@@ -6,6 +6,11 @@
 //! metrics layer (every answer counted by route and status), the body
 //! limit, and per protected route the admin-token check. Unknown paths
 //! and methods answer in the common error shape.
+//!
+//! An [`crate::Extension`] (the hub's routes) is merged in before those
+//! layers: its routes get the metrics layer, the body limit (which a route
+//! may raise with its own `DefaultBodyLimit`) and the error fallbacks, but
+//! not the admin-token check: they bring their own auth.
 
 use std::sync::Arc;
 
@@ -35,6 +40,8 @@ pub use sms::validate;
 pub enum Verb {
     Get,
     Post,
+    Put,
+    Delete,
 }
 
 impl Verb {
@@ -43,13 +50,29 @@ impl Verb {
         match self {
             Verb::Get => "get",
             Verb::Post => "post",
+            Verb::Put => "put",
+            Verb::Delete => "delete",
         }
     }
 
-    fn filter(self) -> MethodFilter {
+    /// The HTTP method.
+    pub fn method(self) -> axum::http::Method {
+        match self {
+            Verb::Get => axum::http::Method::GET,
+            Verb::Post => axum::http::Method::POST,
+            Verb::Put => axum::http::Method::PUT,
+            Verb::Delete => axum::http::Method::DELETE,
+        }
+    }
+
+    /// The method filter for axum's `on`, for route tables built like
+    /// [`ROUTES`] (the hub's).
+    pub fn filter(self) -> MethodFilter {
         match self {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
+            Verb::Put => MethodFilter::PUT,
+            Verb::Delete => MethodFilter::DELETE,
         }
     }
 }
@@ -59,8 +82,12 @@ impl Verb {
 pub enum Access {
     /// `Authorization: Bearer <admin token>`.
     Admin,
-    /// Anyone: only `/healthz`, which a load balancer or systemd probes.
+    /// Anyone: `/healthz`, which a load balancer or systemd probes, and
+    /// the hub's registration and deregistration routes.
     Public,
+    /// `Authorization: Bearer <device token>`: the hub's device routes,
+    /// checked by the hub itself.
+    Device,
 }
 
 /// What a route does; one handler each.
@@ -123,6 +150,8 @@ pub(crate) struct AppState {
     pub cfg: Arc<ApiConfig>,
     pub token: Arc<AdminToken>,
     pub metrics: Arc<Metrics>,
+    /// Counters of the extension, appended to `/metrics`.
+    pub extra_metrics: Option<Arc<dyn crate::MetricsSource>>,
     /// Cancelled when the server stops; WebSocket streams end with it.
     pub shutdown: CancellationToken,
 }
@@ -133,6 +162,7 @@ pub(crate) fn app(
     cfg: ApiConfig,
     shutdown: CancellationToken,
     metrics: Arc<Metrics>,
+    extension: crate::Extension,
 ) -> Router {
     let max_body = cfg.max_body_bytes;
     let state = AppState {
@@ -140,6 +170,7 @@ pub(crate) fn app(
         token: Arc::new(AdminToken::new(&cfg.admin_token)),
         cfg: Arc::new(cfg),
         metrics: metrics.clone(),
+        extra_metrics: extension.metrics,
         shutdown,
     };
     let mut router = Router::new();
@@ -154,13 +185,14 @@ pub(crate) fn app(
         router = router.route(route.path, handler);
     }
     router
+        .with_state(state)
+        .merge(extension.router)
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route")
         })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(metrics, crate::metrics::track))
-        .with_state(state)
 }
 
 fn method_router(route: &Route) -> MethodRouter<AppState> {

@@ -3,7 +3,7 @@
 //! never reaches the gateway; the public route needs nothing.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use bubblegate_api::routes::{Access, Verb, ROUTES};
 use bubblegate_api::*;
 use serde_json::json;
@@ -13,20 +13,16 @@ use crate::support::*;
 /// A request for a route, with the `Authorization` value given.
 fn request(verb: Verb, template: &str, authorization: Option<&str>) -> Request<Body> {
     let path = template.replace("{id}", "msg-0001");
-    let method = match verb {
-        Verb::Get => Method::GET,
-        Verb::Post => Method::POST,
-    };
-    let mut builder = Request::builder().method(method).uri(path);
+    let mut builder = Request::builder().method(verb.method()).uri(path);
     if let Some(value) = authorization {
         builder = builder.header(header::AUTHORIZATION, value);
     }
     match verb {
-        Verb::Post => builder
+        Verb::Post | Verb::Put => builder
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(json!({"to": "+447911123456", "text": "x"}).to_string()))
             .unwrap(),
-        Verb::Get => builder.body(Body::empty()).unwrap(),
+        Verb::Get | Verb::Delete => builder.body(Body::empty()).unwrap(),
     }
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod client;
 mod errors;
 mod events;
+mod extension;
 mod openapi;
 mod routes;
 mod support;

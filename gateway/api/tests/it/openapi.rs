@@ -1,7 +1,9 @@
 //! `schemas/openapi.json` agrees with the code:
 //!
-//! - its paths and methods are exactly the route table's, with the same
-//!   security (bearer everywhere but `/healthz`);
+//! - its paths and methods are exactly the route tables' (the API's and the
+//!   encrypted network hub's), with the same security (the admin token on
+//!   the gateway's routes but `/healthz`, a device token on the hub's
+//!   device routes, none on its public ones);
 //! - every example request and response deserializes into the type the
 //!   route takes or answers, and error examples into the error shape;
 //! - every object schema lists exactly the fields the Rust type writes,
@@ -9,8 +11,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bubblegate_api::routes::{Access, Endpoint, ROUTES};
+use bubblegate_api::routes::{Access, Endpoint, Verb, ROUTES};
 use bubblegate_api::*;
+use bubblegate_hub::routes::{HubEndpoint, ROUTES as HUB_ROUTES};
+use bubblegate_proto::wire;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -34,28 +38,32 @@ fn paths_and_methods_match_the_route_table() {
             documented.insert((path.clone(), method.clone()));
         }
     }
+    let rows: Vec<(Verb, &str, Access)> = ROUTES
+        .iter()
+        .map(|r| (r.verb, r.path, r.access))
+        .chain(HUB_ROUTES.iter().map(|r| (r.verb, r.path, r.access)))
+        .collect();
     let served: BTreeSet<_> =
-        ROUTES.iter().map(|r| (r.path.to_owned(), r.verb.name().to_owned())).collect();
-    assert_eq!(documented, served, "the document's operations are the route table's");
+        rows.iter().map(|(verb, path, _)| ((*path).to_owned(), verb.name().to_owned())).collect();
+    assert_eq!(served.len(), rows.len(), "no route is in both tables");
+    assert_eq!(documented, served, "the document's operations are the route tables'");
 
-    for route in ROUTES {
-        let op = &doc["paths"][route.path][route.verb.name()];
+    for (verb, path, access) in rows {
+        let op = &doc["paths"][path][verb.name()];
         let security = op["security"].as_array().expect("every operation states its security");
-        match route.access {
-            Access::Admin => {
-                assert_eq!(security, &vec![json!({"adminToken": []})], "{}", route.path)
-            }
-            Access::Public => assert!(security.is_empty(), "{}", route.path),
+        match access {
+            Access::Admin => assert_eq!(security, &vec![json!({"adminToken": []})], "{path}"),
+            Access::Device => assert_eq!(security, &vec![json!({"deviceToken": []})], "{path}"),
+            Access::Public => assert!(security.is_empty(), "{path}"),
         }
-        if route.access == Access::Admin {
-            assert!(op["responses"]["401"].is_object(), "{} documents 401", route.path);
+        if access != Access::Public {
+            assert!(op["responses"]["401"].is_object(), "{path} documents 401");
         }
-        for param in route.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
+        for param in path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
             let params = op["parameters"].as_array().unwrap();
             assert!(
                 params.iter().any(|p| p["name"] == param && p["in"] == "path"),
-                "{} documents its path parameter {param}",
-                route.path
+                "{path} documents its path parameter {param}"
             );
         }
     }
@@ -69,10 +77,8 @@ async fn the_router_serves_the_route_table() {
     let app = app(&FakeGateway::new());
     for route in ROUTES {
         let path = route.path.replace("{id}", "msg-0001");
-        let (method, other) = match route.verb {
-            bubblegate_api::routes::Verb::Get => (Method::GET, Method::POST),
-            bubblegate_api::routes::Verb::Post => (Method::POST, Method::GET),
-        };
+        let method = route.verb.method();
+        let other = if method == Method::GET { Method::POST } else { Method::GET };
         let body = (method == Method::POST).then(|| json!({"to": "+447911123456", "text": "x"}));
         let answer = call(&app, method, &path, Some(TOKEN), body).await;
         assert!(
@@ -143,6 +149,81 @@ fn check_answer(endpoint: Endpoint, is_error: bool, value: &Value, what: &str) {
 
 /// The error shape, as the crate writes it.
 type ErrorBodyProbe = bubblegate_api::ErrorBody;
+
+fn check_hub_request(endpoint: HubEndpoint, value: &Value, what: &str) {
+    match endpoint {
+        HubEndpoint::RegisterRequest | HubEndpoint::DeregisterRequest => {
+            parses_as::<wire::CodeRequest>(value, what)
+        }
+        HubEndpoint::RegisterVerify => parses_as::<wire::VerifyRequest>(value, what),
+        HubEndpoint::DeregisterConfirm => parses_as::<wire::DeregisterConfirm>(value, what),
+        HubEndpoint::RotateKeys => parses_as::<wire::RotateKeys>(value, what),
+        HubEndpoint::Send => parses_as::<wire::SendRequest>(value, what),
+        HubEndpoint::Ack => parses_as::<wire::AckRequest>(value, what),
+        other => panic!("{what}: {other:?} takes no body"),
+    }
+}
+
+fn check_hub_answer(endpoint: HubEndpoint, is_error: bool, value: &Value, what: &str) {
+    if is_error {
+        return parses_as::<ErrorBodyProbe>(value, what);
+    }
+    match endpoint {
+        HubEndpoint::RegisterRequest | HubEndpoint::DeregisterRequest => {
+            parses_as::<wire::CodeSent>(value, what)
+        }
+        HubEndpoint::RegisterVerify => parses_as::<wire::Registered>(value, what),
+        HubEndpoint::DeregisterConfirm => parses_as::<wire::Deregistered>(value, what),
+        HubEndpoint::Directory => parses_as::<wire::DirectoryEntry>(value, what),
+        HubEndpoint::RotateKeys => parses_as::<wire::DirectoryDevice>(value, what),
+        HubEndpoint::Me => parses_as::<wire::DeviceInfo>(value, what),
+        HubEndpoint::Send => parses_as::<wire::SendAnswer>(value, what),
+        HubEndpoint::Envelopes => parses_as::<wire::EnvelopeList>(value, what),
+        HubEndpoint::Ack => parses_as::<wire::AckAnswer>(value, what),
+        HubEndpoint::Stream => parses_as::<wire::StreamFrame>(value, what),
+        HubEndpoint::Blocks => parses_as::<wire::BlockList>(value, what),
+        HubEndpoint::Block | HubEndpoint::Unblock | HubEndpoint::DeregisterPage => {
+            panic!("{what}: no JSON answer is expected")
+        }
+    }
+}
+
+/// The hub's routes: every JSON example parses into the wire type of
+/// `bubblegate-proto` that the hub takes or answers.
+#[test]
+fn hub_examples_deserialize_into_the_wire_types() {
+    let doc = document();
+    let mut checked = 0;
+    for route in HUB_ROUTES {
+        let op = &doc["paths"][route.path][route.verb.name()];
+        if let Some(media) = op["requestBody"]["content"].get("application/json") {
+            for example in examples(media) {
+                check_hub_request(route.endpoint, &example, route.path);
+                checked += 1;
+            }
+        }
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if let Some(media) = response["content"].get("application/json") {
+                let is_error = media["schema"]["$ref"] == "#/components/schemas/Error";
+                let success = status.starts_with('2') || status == "101";
+                assert_eq!(
+                    is_error, !success,
+                    "{} {status}: errors and only errors use Error",
+                    route.path
+                );
+                if status == "429" {
+                    assert!(response["headers"]["Retry-After"].is_object(), "{} 429", route.path);
+                }
+                for example in examples(media) {
+                    let what = format!("{} {status}", route.path);
+                    check_hub_answer(route.endpoint, is_error, &example, &what);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} examples checked");
+}
 
 #[test]
 fn examples_deserialize_into_the_types() {
@@ -222,9 +303,11 @@ fn samples() -> BTreeMap<&'static str, Value> {
     let entry =
         HistoryEntry { part: None, from: None, to: "queued".into(), at: at(0), detail: None };
     let m = modem();
-    let err = ApiError::invalid("to", "x").body();
+    let err = ApiError::invalid("to", "x")
+        .with_extra("devices", json!({"missing": [], "extra": []}))
+        .body();
     let v = |x: &dyn erased::Ser| x.value();
-    BTreeMap::from([
+    let mut map = BTreeMap::from([
         ("SmsRequest", v(&full_request)),
         (
             "Submitted",
@@ -272,7 +355,121 @@ fn samples() -> BTreeMap<&'static str, Value> {
             v(&GatewayEvent::ModemState { modem: "m".into(), state: ModemState::Ready, at: at(0) }),
         ),
         ("LaggedEvent", v(&GatewayEvent::Lagged { missed: 1 })),
-    ])
+    ]);
+    map.extend(hub_samples());
+    map
+}
+
+/// The hub's wire types, every optional field set.
+fn hub_samples() -> Vec<(&'static str, Value)> {
+    use bubblegate_proto::{EncKeyPair, GroupInfo, Kind, Sender, SigningKeyPair, E164};
+    let v = |x: &dyn erased::Ser| x.value();
+    let handle = E164::parse("+31612345678", None).unwrap();
+    let enc_key = EncKeyPair::generate(1).public().clone();
+    let sign_key = SigningKeyPair::generate().unwrap().public();
+    let device =
+        wire::DirectoryDevice { device_id: "d".into(), enc_key: enc_key.clone(), sign_key };
+    let new_device = wire::NewDevice { name: "n".into(), enc_key: enc_key.clone(), sign_key };
+    let out =
+        wire::OutEnvelope { device_id: "d".into(), key_id: 1, sealed: vec![1], signature: vec![2] };
+    let sms = wire::SmsPart { text: "t".into(), fallback: true };
+    let group =
+        GroupInfo { id: "g".into(), name: "n".into(), members: vec!["+31612345678".into()] };
+    let outcome = wire::RecipientOutcome {
+        handle: "+31612345678".into(),
+        route: wire::Route::Green,
+        sms_id: Some("s".into()),
+        reason: Some("policy".into()),
+    };
+    let device_ref = wire::DeviceRef { handle: handle.clone(), device_id: "d".into() };
+    let sender = Sender { handle: handle.clone(), device_id: "d".into() };
+    let envelope = wire::Envelope {
+        id: "e".into(),
+        sender: Some(sender.clone()),
+        recipient_device_id: "d".into(),
+        client_message_id: "m".into(),
+        kind: Kind::Text,
+        created_at: 1,
+        key_id: 1,
+        sealed: vec![1],
+        signature: vec![2],
+        expires_at: 2,
+    };
+    vec![
+        ("CodeRequest", v(&wire::CodeRequest { phone: "p".into() })),
+        ("CodeSent", v(&wire::CodeSent { expires_in: 600 })),
+        ("EncPublicKey", v(&enc_key)),
+        ("NewDevice", v(&new_device)),
+        (
+            "VerifyRequest",
+            v(&wire::VerifyRequest {
+                phone: "p".into(),
+                code: "c".into(),
+                device: new_device.clone(),
+            }),
+        ),
+        (
+            "Registered",
+            v(&wire::Registered {
+                device_id: "d".into(),
+                handle: handle.clone(),
+                token: "t".into(),
+                hub_key: sign_key,
+            }),
+        ),
+        ("DeregisterConfirm", v(&wire::DeregisterConfirm { phone: "p".into(), code: "c".into() })),
+        ("Deregistered", v(&wire::Deregistered { revoked_devices: 1 })),
+        ("DirectoryDevice", v(&device)),
+        (
+            "DirectoryEntry",
+            v(&wire::DirectoryEntry { handle: handle.clone(), devices: vec![device.clone()] }),
+        ),
+        ("RotateKeys", v(&wire::RotateKeys { enc_key: enc_key.clone() })),
+        (
+            "DeviceInfo",
+            v(&wire::DeviceInfo {
+                device_id: "d".into(),
+                handle: handle.clone(),
+                name: "n".into(),
+                enc_key,
+                sign_key,
+            }),
+        ),
+        ("OutEnvelope", v(&out)),
+        ("SmsPart", v(&sms)),
+        ("GroupInfo", v(&group)),
+        (
+            "SendRequest",
+            v(&wire::SendRequest {
+                client_message_id: "m".into(),
+                kind: Kind::Text,
+                recipients: vec!["+31612345678".into()],
+                group: Some(group.clone()),
+                created_at: 1,
+                envelopes: vec![out],
+                sms: Some(sms),
+            }),
+        ),
+        ("RecipientOutcome", v(&outcome)),
+        (
+            "SendAnswer",
+            v(&wire::SendAnswer { message_id: "m".into(), recipients: vec![outcome.clone()] }),
+        ),
+        ("DeviceRef", v(&device_ref)),
+        (
+            "DeviceMismatch",
+            v(&wire::DeviceMismatch { missing: vec![device_ref.clone()], extra: vec![] }),
+        ),
+        ("Sender", v(&sender)),
+        ("Envelope", v(&envelope)),
+        ("EnvelopeList", v(&wire::EnvelopeList { envelopes: vec![envelope.clone()] })),
+        ("AckRequest", v(&wire::AckRequest { ids: vec!["e".into()] })),
+        ("AckAnswer", v(&wire::AckAnswer { deleted: 1 })),
+        ("BlockList", v(&wire::BlockList { blocked: vec![handle] })),
+        ("EnvelopeFrame", v(&wire::StreamFrame::Envelope { envelope })),
+        ("AckFrame", v(&wire::StreamFrame::Ack { ids: vec!["e".into()] })),
+        ("AckedFrame", v(&wire::StreamFrame::Acked { deleted: 1 })),
+    ]
 }
 
 /// Object-safe serialization for the sample table.
@@ -378,6 +575,30 @@ fn enum_schemas_list_exactly_the_spellings() {
             spellings(&[HealthStatus::Ok, HealthStatus::Degraded, HealthStatus::Down]),
         ),
         (
+            "Kind",
+            spellings(&[
+                bubblegate_proto::Kind::Text,
+                bubblegate_proto::Kind::Reaction,
+                bubblegate_proto::Kind::Edit,
+                bubblegate_proto::Kind::Unsend,
+                bubblegate_proto::Kind::Delivered,
+                bubblegate_proto::Kind::Read,
+                bubblegate_proto::Kind::Delete,
+                bubblegate_proto::Kind::Sms,
+                bubblegate_proto::Kind::DeviceAdded,
+                bubblegate_proto::Kind::Status,
+            ]),
+        ),
+        (
+            "Route",
+            spellings(&[
+                wire::Route::Blue,
+                wire::Route::Green,
+                wire::Route::Suppressed,
+                wire::Route::Failed,
+            ]),
+        ),
+        (
             "ErrorCode",
             spellings(&[
                 E::InvalidRequest,
@@ -388,6 +609,7 @@ fn enum_schemas_list_exactly_the_spellings() {
                 E::Conflict,
                 E::PayloadTooLarge,
                 E::UnsupportedMediaType,
+                E::RateLimited,
                 E::Unavailable,
                 E::Internal,
             ]),

@@ -7,7 +7,9 @@
 //! `BUBBLEGATE_API__ADMIN_TOKEN`.
 //!
 //! Setting the store's `sqlite` clears its `postgres`, and the other way
-//! round: an override chooses the backend.
+//! round: an override chooses the backend. Any `BUBBLEGATE_NETWORK__*`
+//! override creates the `[network]` section (and so turns the hub on,
+//! unless `BUBBLEGATE_NETWORK__ENABLED=false`).
 
 use super::raw::{RawConfig, RawCountry};
 use super::ConfigError;
@@ -34,6 +36,20 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("BUBBLEGATE_OUTBOX__RETRY_MAX", "outbox.retry_max"),
     ("BUBBLEGATE_OUTBOX__DEFAULT_VALIDITY", "outbox.default_validity"),
     ("BUBBLEGATE_INBOX__REASSEMBLY_TIMEOUT", "inbox.reassembly_timeout"),
+    ("BUBBLEGATE_NETWORK__ENABLED", "network.enabled"),
+    ("BUBBLEGATE_NETWORK__KEY_FILE", "network.key_file"),
+    ("BUBBLEGATE_NETWORK__DEFAULT_REGION", "network.default_region"),
+    ("BUBBLEGATE_NETWORK__RETENTION", "network.retention"),
+    ("BUBBLEGATE_NETWORK__FALLBACK_AFTER", "network.fallback_after"),
+    ("BUBBLEGATE_NETWORK__INACTIVE_AFTER", "network.inactive_after"),
+    ("BUBBLEGATE_NETWORK__GREEN_REACTIONS", "network.green_reactions"),
+    ("BUBBLEGATE_NETWORK__DAILY_VERIFICATION_SMS", "network.daily_verification_sms"),
+    ("BUBBLEGATE_NETWORK__CODE_REQUESTS_PER_NUMBER", "network.code_requests_per_number"),
+    ("BUBBLEGATE_NETWORK__CODE_REQUESTS_PER_ADDRESS", "network.code_requests_per_address"),
+    ("BUBBLEGATE_NETWORK__CODE_ATTEMPTS", "network.code_attempts"),
+    ("BUBBLEGATE_NETWORK__DIRECTORY_LOOKUPS", "network.directory_lookups"),
+    ("BUBBLEGATE_NETWORK__SENDS", "network.sends"),
+    ("BUBBLEGATE_NETWORK__MAX_BODY_BYTES", "network.max_body_bytes"),
 ];
 
 /// Applies the overrides found in `vars` to `raw`.
@@ -117,6 +133,34 @@ fn set(raw: &mut RawConfig, key: &str, var: &str, value: String) -> Result<(), C
         "outbox.retry_max" => raw.outbox.retry_max = Some(value),
         "outbox.default_validity" => raw.outbox.default_validity = Some(value),
         "inbox.reassembly_timeout" => raw.inbox.reassembly_timeout = Some(value),
+        network if network.starts_with("network.") => {
+            let n = raw.network.get_or_insert_with(Default::default);
+            match &network["network.".len()..] {
+                "enabled" => {
+                    n.enabled = Some(match value.trim().to_ascii_lowercase().as_str() {
+                        "1" | "true" | "yes" | "on" => true,
+                        "0" | "false" | "no" | "off" => false,
+                        _ => return Err(ConfigError::invalid(var, "use true or false")),
+                    })
+                }
+                "key_file" => n.key_file = Some(value),
+                "default_region" => n.default_region = Some(value),
+                "retention" => n.retention = Some(value),
+                "fallback_after" => n.fallback_after = Some(value),
+                "inactive_after" => n.inactive_after = Some(value),
+                "green_reactions" => n.green_reactions = Some(value),
+                "daily_verification_sms" => n.daily_verification_sms = Some(number(&value)?),
+                "code_requests_per_number" => n.code_requests_per_number = Some(value),
+                "code_requests_per_address" => n.code_requests_per_address = Some(value),
+                "code_attempts" => n.code_attempts = Some(value),
+                "directory_lookups" => n.directory_lookups = Some(value),
+                "sends" => n.sends = Some(value),
+                "max_body_bytes" => n.max_body_bytes = Some(number(&value)?),
+                _ => {
+                    return Err(ConfigError::invalid(var, "override table names an unhandled key"))
+                }
+            }
+        }
         _ => return Err(ConfigError::invalid(var, "override table names an unhandled key")),
     }
     Ok(())
@@ -134,7 +178,8 @@ mod tests {
     fn every_override_is_handled() {
         for (var, _) in OVERRIDES {
             let mut raw = RawConfig::default();
-            apply(&mut raw, vars(&[(var, "7")])).unwrap_or_else(|e| panic!("{var}: {e}"));
+            let value = if var.ends_with("__ENABLED") { "true" } else { "7" };
+            apply(&mut raw, vars(&[(var, value)])).unwrap_or_else(|e| panic!("{var}: {e}"));
         }
     }
 

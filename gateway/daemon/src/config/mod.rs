@@ -81,6 +81,16 @@ pub struct Config {
     pub inbox: InboxSettings,
     pub modems: Vec<ModemSettings>,
     pub webhooks: Vec<WebhookSettings>,
+    /// The encrypted network's hub, when `[network]` enables it.
+    pub network: Option<NetworkSettings>,
+}
+
+/// The hub's settings and where its key lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSettings {
+    pub hub: bubblegate_hub::HubConfig,
+    /// The hub's signing key (made at first start, mode 0600).
+    pub key_file: PathBuf,
 }
 
 #[derive(Debug, Clone)]

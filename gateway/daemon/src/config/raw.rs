@@ -31,6 +31,8 @@ pub struct RawConfig {
     pub modems: Vec<RawModem>,
     #[serde(default)]
     pub webhooks: Vec<RawWebhook>,
+    /// The encrypted network's hub; off without this section.
+    pub network: Option<RawNetwork>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -124,4 +126,45 @@ pub struct RawWebhook {
     pub url: Option<String>,
     pub secret: Option<String>,
     pub secret_file: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    /// On when the section is present, unless this says `false`.
+    pub enabled: Option<bool>,
+    /// The hub's Ed25519 key; made at first start.
+    pub key_file: Option<String>,
+    /// ISO 3166 region for numbers written without `+`.
+    pub default_region: Option<String>,
+    /// How long envelopes are kept, acked or not.
+    pub retention: Option<String>,
+    /// How long blue devices have to ack before an SMS fallback goes out.
+    pub fallback_after: Option<String>,
+    /// Devices not seen for this long do not count for routing.
+    pub inactive_after: Option<String>,
+    /// `render` or `suppress`: reactions, edits and unsends to green
+    /// recipients.
+    pub green_reactions: Option<String>,
+    /// Verification SMS per UTC day, over all numbers.
+    pub daily_verification_sms: Option<u64>,
+    /// Rates, `count/duration`: `"3/h"`.
+    pub code_requests_per_number: Option<String>,
+    pub code_requests_per_address: Option<String>,
+    pub code_attempts: Option<String>,
+    pub directory_lookups: Option<String>,
+    pub sends: Option<String>,
+    /// The largest request body of the hub's routes.
+    pub max_body_bytes: Option<u64>,
+    #[serde(default)]
+    pub owned_sims: Vec<RawOwnedSim>,
+}
+
+/// `[[network.owned_sims]]`: SMS received on `modem` are forwarded, sealed,
+/// to the devices of `handle`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwnedSim {
+    pub modem: Option<String>,
+    pub handle: Option<String>,
 }

@@ -12,11 +12,13 @@ use bubblegate_modem::{CommandHook, ModemId, Pin, PortLocator, ServiceCentre};
 use bubblegate_profiles::ProfileSet;
 use bubblegate_store::{NodeId, StoreConfig};
 
-use super::raw::{RawConfig, RawCountry, RawModem, RawWebhook};
+use bubblegate_hub::{GreenReactions, HubConfig, OwnedSim, Rate};
+
+use super::raw::{RawConfig, RawCountry, RawModem, RawNetwork, RawWebhook};
 use super::{
     parse_duration, ApiSettings, Config, ConfigError, Country, InboxSettings, Limits,
-    ModemSettings, OutboxSettings, PolicySettings, PortSpec, Secret, WebhookSettings,
-    DEFAULT_LISTEN,
+    ModemSettings, NetworkSettings, OutboxSettings, PolicySettings, PortSpec, Secret,
+    WebhookSettings, DEFAULT_LISTEN,
 };
 
 /// How long the power-cycle command may run.
@@ -78,6 +80,10 @@ pub fn validate(
         .enumerate()
         .map(|(i, w)| webhook(i, w, base))
         .collect::<Result<_, _>>()?;
+    let network = match &raw.network {
+        Some(n) if n.enabled != Some(false) => Some(network(n, &store, &modems, base, env)?),
+        _ => None,
+    };
     Ok(Config {
         node,
         store,
@@ -89,6 +95,7 @@ pub fn validate(
         inbox,
         modems,
         webhooks,
+        network,
     })
 }
 
@@ -433,6 +440,139 @@ fn webhook(i: usize, raw: &RawWebhook, base: &Path) -> Result<WebhookSettings, C
     Ok(WebhookSettings { url, secret: Secret::new(secret) })
 }
 
+/// The name of the hub key beside the database.
+const KEY_FILE: &str = "hub.key";
+
+fn network(
+    raw: &RawNetwork,
+    store: &StoreConfig,
+    modems: &[ModemSettings],
+    base: &Path,
+    env: EnvLookup<'_>,
+) -> Result<NetworkSettings, ConfigError> {
+    let d = HubConfig::default();
+    let key_file = match (&raw.key_file, store) {
+        (Some(file), _) if !file.trim().is_empty() => path(base, file),
+        (Some(_), _) => return Err(ConfigError::invalid("network.key_file", "must not be empty")),
+        (None, StoreConfig::Sqlite { path }) => {
+            path.parent().unwrap_or(Path::new(".")).join(KEY_FILE)
+        }
+        // systemd's StateDirectory= sets this; otherwise there is no
+        // obvious data directory.
+        (None, StoreConfig::Postgres { .. }) => match env("STATE_DIRECTORY") {
+            Some(dir) if !dir.is_empty() => {
+                PathBuf::from(dir.split(':').next().unwrap_or(&dir)).join(KEY_FILE)
+            }
+            _ => {
+                return Err(ConfigError::invalid(
+                    "network.key_file",
+                    "missing: with PostgreSQL there is no database file to keep the hub key \
+                     beside; set a path (the same key on every node)",
+                ))
+            }
+        },
+    };
+    let default_region = match &raw.default_region {
+        None => None,
+        Some(r) => {
+            let upper = r.trim().to_ascii_uppercase();
+            if upper.len() != 2 || !crate::policy::region_known(&upper) {
+                return Err(ConfigError::invalid(
+                    "network.default_region",
+                    format!("`{r}` is not an ISO 3166 region code such as \"NL\""),
+                ));
+            }
+            Some(upper)
+        }
+    };
+    let retention = duration("network.retention", raw.retention.as_deref(), d.retention)?;
+    if retention < Duration::from_secs(60) {
+        return Err(ConfigError::invalid("network.retention", "must be at least 1m"));
+    }
+    let fallback_after =
+        duration("network.fallback_after", raw.fallback_after.as_deref(), d.fallback_after)?;
+    if fallback_after.is_zero() || fallback_after >= retention {
+        return Err(ConfigError::invalid(
+            "network.fallback_after",
+            "must be above zero and below network.retention",
+        ));
+    }
+    let inactive_after =
+        duration("network.inactive_after", raw.inactive_after.as_deref(), d.inactive_after)?;
+    if inactive_after < Duration::from_secs(3600) {
+        return Err(ConfigError::invalid("network.inactive_after", "must be at least 1h"));
+    }
+    let green_reactions = match raw.green_reactions.as_deref().map(str::trim) {
+        None | Some("render") => GreenReactions::Render,
+        Some("suppress") => GreenReactions::Suppress,
+        Some(other) => {
+            return Err(ConfigError::invalid(
+                "network.green_reactions",
+                format!("`{other}`: use \"render\" or \"suppress\""),
+            ))
+        }
+    };
+    let rate = |key: &str, value: &Option<String>, default: Rate| match value {
+        None => Ok(default),
+        Some(text) => Rate::parse(text).map_err(|p| ConfigError::invalid(key, p)),
+    };
+    let l = d.limits;
+    let limits = bubblegate_hub::Limits {
+        code_requests_per_number: rate(
+            "network.code_requests_per_number",
+            &raw.code_requests_per_number,
+            l.code_requests_per_number,
+        )?,
+        code_requests_per_address: rate(
+            "network.code_requests_per_address",
+            &raw.code_requests_per_address,
+            l.code_requests_per_address,
+        )?,
+        code_attempts: rate("network.code_attempts", &raw.code_attempts, l.code_attempts)?,
+        directory: rate("network.directory_lookups", &raw.directory_lookups, l.directory)?,
+        sends: rate("network.sends", &raw.sends, l.sends)?,
+    };
+    let max_body_bytes = match raw.max_body_bytes {
+        None => d.max_body_bytes,
+        Some(n) if (64 * 1024..=64 * 1024 * 1024).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(ConfigError::invalid("network.max_body_bytes", "must be 64 KiB to 64 MiB"))
+        }
+    };
+    let mut owned_sims: Vec<OwnedSim> = Vec::new();
+    for (i, o) in raw.owned_sims.iter().enumerate() {
+        let key = |k: &str| format!("network.owned_sims[{i}].{k}");
+        let modem =
+            o.modem.as_deref().ok_or_else(|| ConfigError::invalid(key("modem"), "missing"))?;
+        if !modems.iter().any(|m| m.id.as_str() == modem) {
+            return Err(ConfigError::invalid(
+                key("modem"),
+                format!("`{modem}` is not the id of a configured modem"),
+            ));
+        }
+        if owned_sims.iter().any(|s| s.modem == modem) {
+            return Err(ConfigError::invalid(key("modem"), format!("`{modem}` is owned twice")));
+        }
+        let handle =
+            o.handle.as_deref().ok_or_else(|| ConfigError::invalid(key("handle"), "missing"))?;
+        let handle = bubblegate_proto::E164::parse(handle, default_region.as_deref())
+            .map_err(|problem| ConfigError::invalid(key("handle"), problem))?;
+        owned_sims.push(OwnedSim { modem: modem.to_owned(), handle });
+    }
+    let hub = HubConfig {
+        retention,
+        fallback_after,
+        inactive_after,
+        green_reactions,
+        default_region,
+        owned_sims,
+        limits,
+        daily_verification_sms: raw.daily_verification_sms.unwrap_or(d.daily_verification_sms),
+        max_body_bytes,
+    };
+    Ok(NetworkSettings { hub, key_file })
+}
+
 /// The machine's host name, the default node id.
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -536,6 +676,19 @@ mod tests {
             ("[[webhooks]]\nurl = \"ftp://x\"\nsecret = \"s\"", "`webhooks[0].url`"),
             ("[[webhooks]]\nurl = \"https://x\"", "`webhooks[0].secret`"),
             ("health_interval = \"0s\"", "`health_interval`"),
+            ("[network]\ngreen_reactions = \"loud\"", "`network.green_reactions`"),
+            ("[network]\nsends = \"lots\"", "`network.sends`"),
+            ("[network]\nfallback_after = \"8d\"", "`network.fallback_after`"),
+            ("[network]\ndefault_region = \"XX\"", "`network.default_region`"),
+            ("[network]\nmax_body_bytes = 10", "`network.max_body_bytes`"),
+            (
+                "[network]\n[[network.owned_sims]]\nmodem = \"nope\"\nhandle = \"+31612345678\"",
+                "`network.owned_sims[0].modem`",
+            ),
+            (
+                "[[modems]]\nid = \"a\"\nport = \"/dev/x\"\n[network]\n[[network.owned_sims]]\nmodem = \"a\"\nhandle = \"12\"",
+                "`network.owned_sims[0].handle`",
+            ),
         ];
         for (extra, want) in table {
             let got = error(extra);
@@ -559,12 +712,17 @@ mod tests {
         assert!(config.modems[1].pin.is_some());
         assert_eq!(config.policy.daily_budget, Some(2000));
         assert_eq!(config.api.listen.to_string(), "127.0.0.1:8080");
+        let network = config.network.as_ref().expect("the example enables the hub");
+        assert_eq!(network.hub.default_region.as_deref(), Some("NL"));
+        assert_eq!(network.key_file, PathBuf::from("/var/lib/bubblegate/hub.key"));
+        assert_eq!(network.hub.limits.code_requests_per_number.count, 3);
         // Every commented-out key is a real key: uncommented, it parses.
         let uncommented: String = text
             .lines()
             .map(|l| match l.strip_prefix("# ") {
                 Some(rest) if rest.contains(" = ") && !rest.starts_with(' ') => rest.to_owned(),
                 Some(rest) if rest.starts_with("[[webhooks]]") => rest.to_owned(),
+                Some(rest) if rest.starts_with("[[network.owned_sims]]") => rest.to_owned(),
                 _ => l.to_owned(),
             })
             .collect::<Vec<_>>()
@@ -574,6 +732,67 @@ mod tests {
             // clash only in validation, never in parsing.
             panic!("a commented key is not a key: {err}");
         }
+    }
+
+    #[test]
+    fn the_network_section_turns_the_hub_on_with_defaults() {
+        assert!(check("").unwrap().network.is_none());
+        assert!(check("[network]\nenabled = false").unwrap().network.is_none());
+        let config = check(
+            r#"
+            [[modems]]
+            id = "attic"
+            port = "/dev/x"
+            [network]
+            default_region = "nl"
+            green_reactions = "suppress"
+            sends = "10/m"
+            [[network.owned_sims]]
+            modem = "attic"
+            handle = "0612345678"
+            "#,
+        )
+        .unwrap();
+        let network = config.network.unwrap();
+        assert_eq!(network.key_file, PathBuf::from("/etc/bubblegate/state/hub.key"));
+        let hub = &network.hub;
+        assert_eq!(hub.default_region.as_deref(), Some("NL"));
+        assert_eq!(hub.green_reactions, GreenReactions::Suppress);
+        assert_eq!(hub.limits.sends, Rate::new(10, Duration::from_secs(60)));
+        assert_eq!(hub.owned_sims[0].handle.as_str(), "+31612345678");
+        assert_eq!(hub.retention, Duration::from_secs(7 * 86_400));
+    }
+
+    #[test]
+    fn with_postgres_the_key_file_is_named_or_in_the_state_directory() {
+        let text = "[store]\npostgres = \"postgres://db/x\"\n[api]\nadmin_token = \"0123456789abcdef0123\"\n[network]\n";
+        let raw = parse(text, Path::new("c.toml")).unwrap();
+        let err = validate(raw.clone(), &profiles(), Path::new("/etc"), &|_| None).unwrap_err();
+        assert!(err.to_string().contains("`network.key_file`"), "{err}");
+        let env = |n: &str| (n == "STATE_DIRECTORY").then(|| "/var/lib/bubblegate".to_owned());
+        let config = validate(raw, &profiles(), Path::new("/etc"), &env).unwrap();
+        assert_eq!(config.network.unwrap().key_file, PathBuf::from("/var/lib/bubblegate/hub.key"));
+    }
+
+    #[test]
+    fn network_overrides_make_the_section() {
+        let mut raw = parse(BASE, Path::new("c.toml")).unwrap();
+        let vars = [
+            ("BUBBLEGATE_NETWORK__FALLBACK_AFTER".to_owned(), "2m".to_owned()),
+            ("BUBBLEGATE_NETWORK__KEY_FILE".to_owned(), "/run/hub.key".to_owned()),
+        ];
+        crate::config::env::apply(&mut raw, vars).unwrap();
+        let config = validate(raw, &profiles(), Path::new("/etc"), &|_| None).unwrap();
+        let network = config.network.unwrap();
+        assert_eq!(network.hub.fallback_after, Duration::from_secs(120));
+        assert_eq!(network.key_file, PathBuf::from("/run/hub.key"));
+        let mut raw = parse(&format!("{BASE}\n[network]\n"), Path::new("c.toml")).unwrap();
+        let off = [("BUBBLEGATE_NETWORK__ENABLED".to_owned(), "false".to_owned())];
+        crate::config::env::apply(&mut raw, off).unwrap();
+        assert!(validate(raw, &profiles(), Path::new("/etc"), &|_| None)
+            .unwrap()
+            .network
+            .is_none());
     }
 
     #[test]
