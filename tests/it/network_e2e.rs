@@ -52,7 +52,8 @@ fn two_accounts_with_two_devices_each_exchange_messages() {
         // Alice to Bob: both of Bob's devices, and her other device's sent
         // copy. Bob's phone listens on the WebSocket; the rest poll.
         let mut listener = bob1.listen().await.expect("listen");
-        let report = send(&mut alice1, &[BOB], text("blue one: see you at 8"), SmsChoice::Never).await;
+        let report =
+            send(&mut alice1, &[BOB], text("blue one: see you at 8"), SmsChoice::Never).await;
         assert_eq!(report.answer.recipients.len(), 1);
         assert_eq!(report.answer.recipients[0].route, Route::Blue);
         assert_eq!(report.envelopes, 3, "two for Bob, one sync copy");

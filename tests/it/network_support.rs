@@ -13,7 +13,6 @@ use bubblegate_client::proto::content::Content;
 use bubblegate_client::proto::wire::SmsPart;
 use bubblegate_client::{Device, Incoming, Received, SendReport, SmsChoice};
 
-
 use crate::daemon_support::{write_config, Daemon, Sim, WAIT};
 
 /// A simulator and a daemon with the hub on: a `bubblegate run` child,
@@ -137,11 +136,7 @@ impl Net {
                 return six_digits(&texts[n - 1])
                     .unwrap_or_else(|| panic!("no code in {:?}", texts[n - 1]));
             }
-            assert!(
-                start.elapsed() < WAIT,
-                "no code SMS #{n} to {phone}:\n{}",
-                self.log()
-            );
+            assert!(start.elapsed() < WAIT, "no code SMS #{n} to {phone}:\n{}", self.log());
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -150,9 +145,12 @@ impl Net {
     /// simulated network, verifies.
     pub async fn device(&self, dir: &Path, name: &str, phone: &str) -> Device {
         let before = self.sms_to(phone).await.len();
-        let mut device =
-            Device::open(&dir.join(format!("{name}.json")), Some(&self.hub), Duration::from_secs(20))
-                .expect("device opens");
+        let mut device = Device::open(
+            &dir.join(format!("{name}.json")),
+            Some(&self.hub),
+            Duration::from_secs(20),
+        )
+        .expect("device opens");
         device.register(phone).await.unwrap_or_else(|e| panic!("register {name}: {e}"));
         let code = self.wait_code(phone, before + 1).await;
         device.verify(&code, name).await.unwrap_or_else(|e| panic!("verify {name}: {e}"));
@@ -196,7 +194,12 @@ pub fn text(body: &str) -> Content {
 }
 
 /// Sends `content` to `to`, with `sms` as the SMS part.
-pub async fn send(device: &mut Device, to: &[&str], content: Content, sms: SmsChoice) -> SendReport {
+pub async fn send(
+    device: &mut Device,
+    to: &[&str],
+    content: Content,
+    sms: SmsChoice,
+) -> SendReport {
     let to: Vec<String> = to.iter().map(|s| (*s).to_owned()).collect();
     device.send_with(&to, &content, None, sms).await.unwrap_or_else(|e| panic!("send: {e}"))
 }
@@ -236,4 +239,3 @@ pub fn body(r: &Received) -> Option<&str> {
         _ => None,
     }
 }
-
