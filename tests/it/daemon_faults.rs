@@ -1,8 +1,9 @@
 //! The daemon binary under failure, against simulated modems on real
 //! PTYs: a modem unplugged mid-batch fails over to the others; `kill -9`
-//! mid-batch then a restart loses nothing and duplicates no more than the
-//! parts in flight; SMS that arrive while the daemon is down are picked up
-//! at start.
+//! mid-batch then a restart loses nothing, duplicates no more than the
+//! parts in flight, and every message still ends delivered, its status
+//! report kept on the modem (`<ds>`=2) while the daemon was dead; SMS that
+//! arrive while the daemon is down are picked up at start.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use serde_json::json;
 
 use crate::daemon_support::{
     batch_text, batch_to, inject, message_count, received_parts, runtime, text_sms, write_config,
-    Daemon, Sim, WAIT,
+    Daemon, Sim, STORING_REPORTS, WAIT,
 };
 
 /// Slows every answer of every modem, so that a batch is still running
@@ -97,7 +98,10 @@ fn a_modem_unplugged_mid_batch_fails_over() {
 #[test]
 fn kill_9_mid_batch_loses_nothing_and_inbound_sms_wait_for_the_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sim = Sim::start(dir.path(), 3);
+    // Models that store status reports (+CNMI <ds>=2, +CDSI): a report that
+    // comes while the daemon is dead waits on the modem for the restart's
+    // sweep, and leaves it only once the daemon committed it.
+    let sim = Sim::start_with(dir.path(), 3, &STORING_REPORTS);
     let config = write_config(dir.path(), &sim, "");
     let first = Daemon::start(dir.path(), &config, 1);
     let count = message_count(30);
@@ -110,39 +114,35 @@ fn kill_9_mid_batch_loses_nothing_and_inbound_sms_wait_for_the_restart() {
             ids.push(first.submit(&batch_to(i), &batch_text(i)).await);
         }
         wait_delivered(&first, &ids, 3).await;
+        // Strike while a status report waits on a modem: stored when its
+        // +CMGS answer went out, and not read and deleted yet (every
+        // answer takes 100 ms), so its part is `submitted` and the report
+        // reaches the store only through the next daemon.
+        wait_stored(&sim, &first).await;
         ids
     });
     first.kill();
-    let killed_at = bubblegate_api::Timestamp::now();
-    rt.block_on(async {
-        // While the daemon is down: an inbound SMS waits on the SIM.
+    let waiting = rt.block_on(async {
+        // While the daemon is down: an inbound SMS waits on the SIM too.
+        let waiting: u64 = sim.stored().await.iter().sum();
         inject(&sim, 1, text_sms("+31687650000", "while you were out")).await;
         slow_down(&sim, 0).await;
+        waiting
     });
+    assert!(waiting >= 1, "no status report waited on the modems");
+    eprintln!("{waiting} status report(s) waited on the modems for the restart");
     let second = Daemon::start(dir.path(), &config, 2);
     rt.block_on(async {
-        // A part the network took just before the kill may have had its
-        // status report routed to the dead daemon (the profiles route
-        // reports with +CDS and no +CNMA): it stays `submitted`. Every
-        // other part ends delivered.
-        let report_lost = |p: &bubblegate_api::PartView| {
-            p.state == PartState::Submitted && p.submitted_at.is_some_and(|t| t < killed_at)
-        };
-        let done = second
-            .wait_settled(&ids, |m| {
-                m.parts.iter().all(|p| p.state == PartState::Delivered || report_lost(p))
-            })
-            .await;
+        // Every part ends with its report: the network reports every part
+        // delivered, and none may stay `submitted`.
+        let done = second.wait_final(&ids).await;
         let mut expected_parts = 0;
-        let mut reports_lost = 0;
-        for id in &ids {
+        for (i, id) in ids.iter().enumerate() {
             let m = &done[id];
             expected_parts += m.parts.len();
-            reports_lost += m.parts.iter().filter(|p| report_lost(p)).count();
+            assert!(m.parts.iter().all(|p| p.state == PartState::Delivered), "message {i}: {m:?}");
+            assert_eq!(m.status, MessageStatus::Delivered, "message {i}: {m:?}");
         }
-        // Reports lost with the process are a known limit of routed
-        // reports (see the README); the parts themselves are not lost.
-        eprintln!("{reports_lost} parts lost their status report with the killed daemon");
         // None lost at the network; duplicates bounded by the parts in
         // flight at the kill: at most one per modem.
         let received = received_parts(&sim.received().await);
@@ -165,8 +165,32 @@ fn kill_9_mid_batch_loses_nothing_and_inbound_sms_wait_for_the_restart() {
             assert!(start.elapsed() < WAIT, "inbound SMS not picked up:\n{}", second.log_text());
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // Every report and message was committed, then deleted: nothing
+        // is left on the modems.
+        let start = Instant::now();
+        loop {
+            let left = sim.stored().await;
+            if left.iter().all(|n| *n == 0) {
+                break;
+            }
+            assert!(start.elapsed() < WAIT, "left on the modems: {left:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     });
     assert!(second.terminate().success());
+}
+
+/// Waits until some modem holds a message (here: a status report not yet
+/// read and deleted by the daemon).
+async fn wait_stored(sim: &Sim, daemon: &Daemon) {
+    let start = Instant::now();
+    loop {
+        if sim.stored().await.iter().any(|n| *n > 0) {
+            return;
+        }
+        assert!(start.elapsed() < WAIT, "no report ever waited:\n{}", daemon.log_text());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 #[test]
@@ -197,14 +221,12 @@ fn sigterm_mid_send_finishes_the_part_in_flight() {
     rt.block_on(sim_fault_off(&sim));
     let second = Daemon::start(dir.path(), &config, 2);
     rt.block_on(async {
-        // Committed as submitted before the daemon exited. (Its status
-        // report, routed to a closed port, may be lost; see the README.)
-        let done = second
-            .wait_settled(std::slice::from_ref(&id), |m| {
-                matches!(m.parts[0].state, PartState::Submitted | PartState::Delivered)
-            })
-            .await;
+        // Committed as submitted before the daemon exited; its status
+        // report, stored on the modem (quectel-ec25: <ds>=2) if the first
+        // daemon did not take it, reaches the second.
+        let done = second.wait_final(std::slice::from_ref(&id)).await;
         let m = &done[&id];
+        assert_eq!(m.parts[0].state, PartState::Delivered, "{m:?}");
         assert_eq!(m.parts[0].attempts, 1, "sent once, not recovered: {m:?}");
         let received = received_parts(&sim.received().await);
         assert_eq!(received.get("in flight at shutdown"), Some(&1));

@@ -64,11 +64,21 @@ pub struct Sim {
     pub modems: Vec<SimModem>,
 }
 
+/// Models whose profiles store status reports (`+CNMI` `<ds>`=2, `+CDSI`,
+/// TS 27.005 3.4.1), so that a report that comes while the daemon is down
+/// waits on the modem for the restart.
+pub const STORING_REPORTS: [&str; 3] = ["quectel-ec25", "telit-le910", "quectel-eg91"];
+
 impl Sim {
-    /// Starts `n` modems (Quectel EC25 and SIMCom SIM800 in turn) with no
-    /// simulated radio time, in `dir/sim`.
+    /// Starts `n` modems (Quectel EC25, then SIMCom SIM800 for the rest)
+    /// with no simulated radio time, in `dir/sim`.
     pub fn start(dir: &Path, n: usize) -> Sim {
-        let profiles = ["quectel-ec25", "simcom-sim800"];
+        Sim::start_with(dir, n, &["quectel-ec25", "simcom-sim800"])
+    }
+
+    /// Starts `n` modems playing `profiles` in turn (the last one for every
+    /// further modem), with no simulated radio time, in `dir/sim`.
+    pub fn start_with(dir: &Path, n: usize, profiles: &[&str]) -> Sim {
         let child = bubblegate()
             .args(["sim", "--modems", &n.to_string(), "--fast", "--control", "127.0.0.1:0"])
             .args(profiles.iter().take(n).flat_map(|p| ["--profile", p]))
@@ -105,6 +115,20 @@ impl Sim {
         let reply = self.control.post(&format!("/modems/{modem}/faults"), &fault).await;
         let reply = reply.expect("fault request");
         assert_eq!(reply.status, 200, "fault {fault}: {}", reply.body);
+    }
+
+    /// Messages each modem holds in its storages (received messages and
+    /// status reports not deleted yet), by modem.
+    pub async fn stored(&self) -> Vec<u64> {
+        let reply = self.control.get("/modems").await.expect("modems");
+        let modems = reply.body.as_array().cloned().unwrap_or_default();
+        modems
+            .iter()
+            .map(|m| {
+                let storages = m["storage"].as_array().cloned().unwrap_or_default();
+                storages.iter().map(|s| s[1].as_u64().unwrap_or(0)).sum()
+            })
+            .collect()
     }
 
     /// What the network received from the modems.

@@ -219,8 +219,8 @@ pub async fn fetch_until(device: &mut Device, pred: impl Fn(&Received) -> bool) 
             .await
             .expect("fetch")
             .into_iter()
-            .filter_map(|i| match i {
-                Incoming::Received(r) => Some(r),
+            .map(|i| match i {
+                Incoming::Received(r) => r,
                 Incoming::Rejected(r) => panic!("rejected: {r:?}"),
             })
             .collect();

@@ -260,6 +260,15 @@ impl Cnmi {
     pub fn status_reports(&self) -> bool {
         self.ds != 0
     }
+
+    /// Whether status reports are stored and announced with `+CDSI:
+    /// <mem>,<index>` (TS 27.005 3.4.1, `<ds>` = 2), so that a report that
+    /// arrives while the daemon is down waits in storage for the startup
+    /// sweep and is deleted only after it was committed. With `<ds>` = 1 a
+    /// routed `+CDS` that nobody reads is lost unless `+CNMA` is needed.
+    pub fn stores_reports(&self) -> bool {
+        self.ds == 2
+    }
 }
 
 impl fmt::Display for Cnmi {

@@ -466,6 +466,31 @@ impl Checker<'_> {
                 "is true, but nothing is routed: +CNMA acknowledges +CMT (delivery `route`) or +CDS (<ds>=1)",
             );
         }
+        if cnmi.stores_reports() {
+            // TS 27.005 3.4.1 <ds>=2: the report is stored and announced with
+            // +CDSI. The driver reads, sweeps and deletes in <mem1> only, and
+            // parses stored reports from PDU-mode listings only (a text-mode
+            // +CMGL entry of a report has no data line).
+            if !modes.pdu {
+                return self.err(
+                    "sms.cnmi",
+                    format!(
+                        "`{}` stores status reports (<ds>=2), which the daemon reads in PDU mode only; \
+                         list `pdu` in sms.modes or route them (<ds>=1)",
+                        raw.cnmi
+                    ),
+                );
+            }
+            if storage[0] != storage[2] {
+                return self.err(
+                    "sms.cnmi",
+                    format!(
+                        "`{}` stores status reports (<ds>=2) in mem3 `{}`, but the daemon reads mem1 `{}`",
+                        raw.cnmi, storage[2], storage[0]
+                    ),
+                );
+            }
+        }
         Ok(Sms { modes, storage, capacity, delivery, cnmi, needs_cnma: raw.needs_cnma })
     }
 

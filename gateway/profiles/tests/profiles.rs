@@ -466,6 +466,55 @@ fn validation_errors_name_the_file_key_and_problem() {
 }
 
 #[test]
+fn stored_status_reports_need_pdu_mode_and_the_storage_that_is_read() {
+    let parse = |edits: &[(&str, &str)]| {
+        let mut text = generic_text();
+        for (from, to) in edits {
+            assert!(text.contains(from), "fixture has {from:?}");
+            text = text.replacen(from, to, 1);
+        }
+        bubblegate_profiles::parse_user_profile("generic.toml", &text).map_err(|e| e.to_string())
+    };
+    let store = ("cnmi = \"2,1,0,1,0\"", "cnmi = \"2,1,0,2,0\"");
+    let profile = parse(&[store]).expect("<ds>=2 with PDU mode and one storage is valid");
+    assert!(profile.sms.cnmi.stores_reports());
+    assert!(profile.sms.cnmi.status_reports());
+
+    let err = parse(&[store, ("modes = [\"pdu\", \"text\"]", "modes = [\"text\"]")]).unwrap_err();
+    assert!(err.contains("`sms.cnmi`: `2,1,0,2,0` stores status reports"), "{err}");
+    assert!(err.contains("PDU mode only"), "{err}");
+    // Routed reports (<ds>=1) are fine in text mode.
+    parse(&[("modes = [\"pdu\", \"text\"]", "modes = [\"text\"]")]).expect("text mode, <ds>=1");
+
+    let other_mem3 = ("storage = [\"SM\", \"SM\", \"SM\"]", "storage = [\"SM\", \"SM\", \"ME\"]");
+    let err = parse(&[store, other_mem3]).unwrap_err();
+    assert!(err.contains("in mem3 `ME`, but the daemon reads mem1 `SM`"), "{err}");
+    parse(&[other_mem3]).expect("a separate mem3 is fine while reports are routed");
+}
+
+/// Whether a built-in profile stores status reports is a fact about the
+/// model: each file says in a comment above `cnmi` why it stores them
+/// (`<ds>=2`) or routes them (`<ds>=1`), and the models whose manuals
+/// confirm storage do store them.
+#[test]
+fn every_profile_explains_where_its_status_reports_go() {
+    let set = ProfileSet::builtin().unwrap();
+    for (stem, text) in profile_files() {
+        let profile = set.get(&stem).unwrap();
+        let ds = profile.sms.cnmi.ds;
+        let explained = text.lines().any(|l| l.trim_start().starts_with(&format!("# <ds>={ds}:")));
+        assert!(explained, "{stem}: no `# <ds>={ds}:` comment says why");
+    }
+    for name in ["quectel-ec25", "quectel-eg91", "telit-le910"] {
+        assert!(set.get(name).unwrap().sms.cnmi.stores_reports(), "{name} stores reports");
+    }
+    // SIM800 manual V1.09: <ds> 0 and 1 only, no +CNMA.
+    let sim800 = set.get("simcom-sim800").unwrap();
+    assert!(!sim800.sms.cnmi.stores_reports() && !sim800.sms.needs_cnma);
+    assert!(sim800.quirks.iter().any(|q| q.problem.contains("cannot store status reports")));
+}
+
+#[test]
 fn urc_rules_are_checked() {
     let sim800 = fs::read_to_string(repo_root().join("modem-profiles/simcom-sim800.toml")).unwrap();
     let parse = |text: &str| {

@@ -285,3 +285,43 @@ async fn reset_that_reenumerates_usb_answers_ok_before_the_port_closes() {
     at.expect_closed().await;
     sim.shutdown().await;
 }
+
+/// A host that goes away (a killed daemon closes its port) before the
+/// status report comes: with `+CNMI` `<ds>`=2 (TS 27.005 3.4.1) the report
+/// is stored all the same, and the next host lists it with `+CMGL=4`.
+#[tokio::test(start_paused = true)]
+async fn a_report_that_comes_while_the_port_is_closed_is_stored_for_the_next_host() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cfg = config(dir.path(), &["quectel-ec25"], Adapter::Duplex);
+    cfg.control = None;
+    cfg.network.report_delay = std::time::Duration::from_secs(30);
+    let sim = Simulator::start(cfg).await.expect("starts");
+    let handle = sim.handle();
+    let mut at = AtClient::new(handle.open_duplex(ModemId(0)).await.expect("opens"));
+    assert!(at.command("ATE0").await.ends_with("OK\r\n"));
+    assert!(at.command("AT+CMGF=0").await.ends_with("OK\r\n"));
+    assert!(at.command("AT+CNMI=2,1,0,2,0").await.ends_with("OK\r\n"));
+    let answers = at.send_pdus("+15551234567", "report after I am gone", true).await;
+    assert!(answers[0].contains("+CMGS: 1"), "{answers:?}");
+    drop(at);
+    let stored = |modems: Vec<bubblegate_simulator::ModemStatus>| {
+        modems[0].info.storage.iter().find(|(m, _, _)| m == "ME").map(|(_, used, _)| *used)
+    };
+    assert_eq!(stored(handle.modems().await.expect("modems")), Some(0));
+    tokio::time::sleep(std::time::Duration::from_secs(31)).await;
+    assert_eq!(stored(handle.modems().await.expect("modems")), Some(1), "stored with no host");
+
+    let mut at = AtClient::new(handle.open_duplex(ModemId(0)).await.expect("opens again"));
+    let list = at.command("AT+CMGL=4").await;
+    let lines: Vec<&str> = list.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "one entry and OK: {list:?}");
+    assert!(lines[0].starts_with("+CMGL: 1,0,"), "{list:?}");
+    let pdu = bubblegate_sms::Pdu::decode_hex(lines[1], true).expect("decodes");
+    match pdu.tpdu {
+        bubblegate_sms::Tpdu::StatusReport(r) => assert_eq!(r.message_ref, 1),
+        other => panic!("not a status report: {other:?}"),
+    }
+    assert!(at.command("AT+CMGD=1").await.ends_with("OK\r\n"));
+    assert_eq!(stored(handle.modems().await.expect("modems")), Some(0));
+    sim.shutdown().await;
+}

@@ -170,6 +170,9 @@ impl Actor {
                 None => self.session().await,
             };
             self.serving = false;
+            if !matches!(stop, Stop::Shutdown) {
+                self.interrupt_waiting_sends(&stop);
+            }
             next = match stop {
                 Stop::Shutdown => break,
                 Stop::Disabled => self.disabled().await.err(),
@@ -372,6 +375,26 @@ impl Actor {
                 refuse(request, Some(state));
             }
             request => self.backlog.push_back(request),
+        }
+    }
+
+    /// Sends taken while a command ran wait in the backlog for the session
+    /// to serve them. When the session ends first (port gone, watchdog,
+    /// reboot, failure, disabled), they go back to their callers at once as
+    /// interrupted, a temporary error: their bodies never reached the port,
+    /// so another modem may take them rather than this one's return being
+    /// awaited. Confirmations stay, as their tokens outlive the session.
+    fn interrupt_waiting_sends(&mut self, stop: &Stop) {
+        let (sends, rest): (VecDeque<Request>, VecDeque<Request>) =
+            self.backlog.drain(..).partition(|r| matches!(r, Request::Send { .. }));
+        self.backlog = rest;
+        for request in sends {
+            if let Request::Send { reply, .. } = request {
+                tracing::debug!(?stop, "a waiting send is handed back");
+                let error = SendError::Interrupted(format!("{stop:?}"));
+                let _ =
+                    reply.send(SendOutcome::failed(error, bubblegate_at::ErrorClass::Temporary));
+            }
         }
     }
 

@@ -157,6 +157,40 @@ async fn an_unplug_during_cmgs_is_unknown_and_a_replug_resumes_on_every_profile(
     rig.stop().await;
 }
 
+/// A send that arrives while another command runs (here `+CMGR` after
+/// `+CMTI`, each answer slowed down) waits for its turn. If the port goes
+/// away first, the send comes back as interrupted at once, since its body
+/// never reached the port, so that the caller can use another modem
+/// instead of waiting for this one to be plugged in again.
+#[tokio::test(start_paused = true)]
+async fn a_send_waiting_behind_a_command_is_interrupted_when_the_port_goes() {
+    let rig = Rig::start(vec![profile("quectel-ec25")], RigOptions::default()).await;
+    let handle = rig.handle(0).clone();
+    ready(&handle).await;
+    fault(&rig, 0, Fault::Delay { ms: 10_000 }).await;
+    rig.sim().inject_text(Recipient::Modem(ModemId(0)), FROM, "read slowly").await.expect("inject");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(sent(&rig.transcript(0), "AT+CMGR=1"), "reading: {}", rig.transcript(0));
+    let sender = handle.clone();
+    let sending = tokio::spawn(async move { send_one(&sender, "behind the read").await });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    fault(&rig, 0, Fault::Unplug).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(30), sending)
+        .await
+        .expect("answered without waiting for the port")
+        .expect("joins");
+    match outcome {
+        SendOutcome::Failed { error: SendError::Interrupted(_), class: ErrorClass::Temporary } => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sent_count(&rig.transcript(0), "AT+CMGS="), 0, "nothing went out");
+    fault(&rig, 0, Fault::Replug).await;
+    fault(&rig, 0, Fault::Delay { ms: 0 }).await;
+    ready(&handle).await;
+    assert!(is_sent(&send_one(&handle, "after the replug").await));
+    rig.stop().await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn line_faults_are_survived_and_never_count_as_success_on_every_profile() {
     let rig = rig(NetworkConfig::fast()).await;

@@ -8,13 +8,12 @@ use bubblegate_modem::{EventKind, Origin};
 use bubblegate_simulator::Recipient;
 use bubblegate_sms::{Address, Body, Deliver, Pdu, Ports, Timestamp, Tpdu, Udh, UserData};
 
-use crate::support::*;
+use crate::support::{self, *};
 
 const FROM: &str = "+31699999999";
 
 async fn used(rig: &Rig, i: usize, storage: &str) -> u32 {
-    let modems = rig.sim().modems().await.expect("modems");
-    modems[i].info.storage.iter().find(|(s, _, _)| s == storage).map_or(0, |(_, u, _)| *u)
+    support::used(&rig.sim(), i, storage).await
 }
 
 #[tokio::test(start_paused = true)]

@@ -2,7 +2,7 @@
 //! UCS-2, one part per request, each `Sent` with its TP-MR; the network
 //! receives them whole; status reports come back matched by TP-MR.
 
-use bubblegate_modem::{EventKind, SendOutcome};
+use bubblegate_modem::{EventKind, Origin, SendOutcome};
 use bubblegate_sms::segment::TextEncoding;
 use bubblegate_sms::StatusClass;
 
@@ -76,18 +76,26 @@ async fn status_reports_match_the_sent_parts_on_every_profile() {
         }
         let mut reported = Vec::new();
         while reported.len() < refs.len() {
-            let (token, mr, class) = next(&mut events, "status report", |k| match k {
-                EventKind::StatusReport(r) => Some((r.token, r.mr, r.report.status.class())),
+            let (token, mr, class, origin) = next(&mut events, "status report", |k| match k {
+                EventKind::StatusReport(r) => {
+                    Some((r.token, r.mr, r.report.status.class(), r.origin.clone()))
+                }
                 _ => None,
             })
             .await;
             assert_eq!(class, StatusClass::Delivered, "{}", p.name);
+            // <ds>=2 stores the report (+CDSI, read with +CMGR); <ds>=1
+            // routes it (+CDS), TS 27.005 3.4.1.
+            let stored = matches!(origin, Origin::Stored { .. });
+            assert_eq!(stored, p.sms.cnmi.stores_reports(), "{}: {origin:?}", p.name);
             handle.confirm(token).await.expect("confirmed");
             reported.push(mr);
         }
         reported.sort_unstable();
         refs.sort_unstable();
         assert_eq!(reported, refs, "{}: reports match the parts", p.name);
+        let mem = p.sms.storage[0].to_string();
+        assert_eq!(used(&rig.sim(), i, &mem).await, 0, "{}: confirmed reports deleted", p.name);
     }
     rig.stop().await;
 }

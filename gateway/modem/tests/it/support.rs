@@ -51,6 +51,21 @@ pub fn routing(name: &str) -> Arc<Profile> {
     Arc::new(p)
 }
 
+/// A variant of `name` that stores status reports and announces them with
+/// `+CDSI` (TS 27.005 3.4.1 `<ds>`=2), as the profiles of models that can
+/// do it have it; every built-in profile reads the storage it receives in.
+pub fn storing(name: &str) -> Arc<Profile> {
+    let mut p = (*profile(name)).clone();
+    p.sms.cnmi.ds = 2;
+    Arc::new(p)
+}
+
+/// Messages in storage `storage` of simulated modem `i`.
+pub async fn used(sim: &SimHandle, i: usize, storage: &str) -> u32 {
+    let modems = sim.modems().await.expect("modems");
+    modems[i].info.storage.iter().find(|(s, _, _)| s == storage).map_or(0, |(_, u, _)| *u)
+}
+
 /// Opens a simulated modem's in-process port; counts command lines (CRs)
 /// written, for the idle-traffic test.
 pub struct DuplexOpener {

@@ -129,3 +129,74 @@ fn cds_needs_cnma_with_csms_1() {
     let pdu = decode_pdu(got.split("\r\n").filter(|l| !l.is_empty()).nth(2).unwrap());
     assert_eq!(report_of(&pdu).message_ref, 2);
 }
+
+/// TS 27.005 3.4.1 `<ds>`=2: a report is stored whether or not anybody
+/// reads the port, so a host that died (here: in the middle of a `> `
+/// prompt, as a killed daemon leaves it) finds it at its next start. 3.5.2
+/// `+CMGL=4` ("all") lists it as a PDU-mode SMS-STATUS-REPORT next to
+/// received messages; only `+CMGD` (3.5.4) removes it.
+#[test]
+fn a_report_stored_while_the_host_is_silent_waits_for_cmgl() {
+    for p in all_profiles() {
+        let cfg = NetworkConfig { report_delay: Duration::from_secs(5), ..NetworkConfig::fast() };
+        let mut sim = Sim::new(cfg);
+        let id = sim.add(p.clone());
+        let mem = p.sms.storage[2].to_string();
+        sim.quiet(id);
+        assert_eq!(sim.at(id, "AT+CNMI=2,1,0,2,0"), "\r\nOK\r\n", "{}", p.name);
+        assert_eq!(
+            send_pdu(&mut sim, id, OUTSIDE, "report later", true)[0],
+            "\r\n+CMGS: 1\r\n\r\nOK\r\n"
+        );
+        // The host opens another send and dies at the prompt.
+        assert_eq!(sim.at(id, "AT+CMGS=20"), "\r\n> ");
+        let used = |sim: &Sim| {
+            let info = sim.net.modem(id).expect("modem");
+            info.storage.iter().find(|(m, _, _)| *m == mem).map(|(_, used, _)| *used)
+        };
+        assert_eq!(used(&sim), Some(0), "{}: nothing stored before the report", p.name);
+        sim.advance(Duration::from_secs(60));
+        assert_eq!(used(&sim), Some(1), "{}: stored with nobody listening", p.name);
+        // A message from outside arrives meanwhile, too.
+        let number = sim.net.modem(id).expect("modem").number;
+        sim.net.inject_text(&number, "+31600000009", "hi", sim.now).expect("inject");
+        sim.collect();
+        assert_eq!(used(&sim), Some(2), "{}", p.name);
+
+        // The next host: ESC ends the dead prompt (3.5.1), then the sweep.
+        sim.take(id);
+        sim.write(id, b"\x1b");
+        let list = sim.at(id, "AT+CMGL=4");
+        let lines: Vec<&str> = list.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 5, "{}: two entries and OK: {list:?}", p.name);
+        assert_eq!(lines[4], "OK");
+        let mut kinds = Vec::new();
+        for entry in lines[..4].chunks(2) {
+            let pdu = decode_pdu(entry[1]);
+            // +CMGL: <index>,<stat>,[<alpha>],<length>: unread so far.
+            let head: Vec<&str> = entry[0].trim_start_matches("+CMGL: ").split(',').collect();
+            assert_eq!(head[1], "0", "{}: {entry:?}", p.name);
+            assert_eq!(head[3], pdu.encode().unwrap().tpdu_length.to_string());
+            match &pdu.tpdu {
+                Tpdu::StatusReport(r) => {
+                    assert_eq!((r.message_ref, r.status), (1, Status::DELIVERED), "{}", p.name);
+                    assert_eq!(r.recipient.to_string(), OUTSIDE);
+                    kinds.push(("report", head[0].to_owned()));
+                }
+                Tpdu::Deliver(_) => kinds.push(("deliver", head[0].to_owned())),
+                Tpdu::Submit(_) => panic!("{}: a SUBMIT in storage", p.name),
+            }
+        }
+        kinds.sort();
+        assert_eq!(kinds.iter().map(|k| k.0).collect::<Vec<_>>(), ["deliver", "report"]);
+        // Listing marks it read but keeps it; only +CMGD deletes it.
+        let again = sim.at(id, "AT+CMGL=4");
+        assert_eq!(again.matches("+CMGL: ").count(), 2, "{}: {again:?}", p.name);
+        assert_eq!(used(&sim), Some(2));
+        let report_index = &kinds[1].1;
+        assert_eq!(sim.at(id, &format!("AT+CMGD={report_index}")), "\r\nOK\r\n");
+        assert_eq!(used(&sim), Some(1), "{}", p.name);
+        let left = sim.at(id, "AT+CMGL=4");
+        assert!(!left.contains(&format!("+CMGL: {report_index},")), "{}: {left:?}", p.name);
+    }
+}

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use super::claim::requeue_unknown;
 use super::common::{self, Part, PartRow, PART_COLUMNS};
-use crate::db::{args, Backend};
+use crate::db::{args, row, Backend, Tx};
 use crate::error::Result;
 use crate::model::{to_ms, ClaimedPart, PartState, Report, SendError, Transition};
 use crate::Store;
@@ -144,6 +144,15 @@ impl Store {
     /// meant. A final report moves the part to `delivered`, `failed` or
     /// `expired`; a "still trying" report only records TP-ST. `None` when
     /// no part matches (late, duplicate or foreign reports).
+    ///
+    /// Idempotent: a report stored on the modem (TS 27.005 3.4.1 `<ds>`=2)
+    /// is deleted only after this commit, so a crash in between hands the
+    /// same report over again. When the latest part with the report's SIM
+    /// and TP-MR already holds it (the same final state and TP-ST, and for
+    /// `delivered` the same discharge time), it is that duplicate and
+    /// changes nothing, rather than falling through to an older part that
+    /// shares the wrapped TP-MR. A failure report carries no time the part
+    /// keeps, so there the TP-ST alone decides.
     pub async fn match_status_report(
         &self,
         report: &Report,
@@ -151,6 +160,10 @@ impl Store {
     ) -> Result<Option<Transition>> {
         let now = to_ms(now);
         let mut tx = self.db.write().await?;
+        if is_duplicate(&mut tx, report).await? {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let sql = format!(
             "SELECT {PART_COLUMNS} FROM outbound_parts \
              WHERE sim_iccid = $1 AND mr = $2 AND state = 'submitted' AND message_id IN ( \
@@ -201,6 +214,46 @@ impl Store {
         tx.commit().await?;
         Ok(Some(t))
     }
+}
+
+row! {
+    struct LatestRow {
+        state: String,
+        report_status: Option<i64>,
+        delivered_at: Option<i64>,
+    }
+}
+
+/// Whether `report` is the one the latest part sent through its SIM with
+/// its TP-MR (and a report asked for) already took: see
+/// [`Store::match_status_report`].
+async fn is_duplicate(tx: &mut Tx, report: &Report) -> Result<bool> {
+    let Some(to) = report.part_state() else {
+        // "Still trying" reports only record TP-ST; applying one twice is
+        // harmless.
+        return Ok(false);
+    };
+    let latest: Option<LatestRow> = tx
+        .fetch_optional(
+            "SELECT state, report_status, delivered_at FROM outbound_parts \
+             WHERE sim_iccid = $1 AND mr = $2 AND submitted_at IS NOT NULL AND message_id IN ( \
+               SELECT id FROM outbound_messages WHERE delivery_report) \
+             ORDER BY submitted_at DESC, id DESC LIMIT 1",
+            args![&report.sim.0, i64::from(report.mr)],
+        )
+        .await?;
+    let Some(latest) = latest else { return Ok(false) };
+    if PartState::parse_stored(&latest.state)? != to
+        || latest.report_status != Some(i64::from(report.status.0))
+    {
+        return Ok(false);
+    }
+    Ok(match to {
+        PartState::Delivered => {
+            report.discharged_at.is_some_and(|t| latest.delivered_at == Some(to_ms(t)))
+        }
+        _ => true,
+    })
 }
 
 fn error_detail(e: &SendError) -> String {

@@ -19,6 +19,7 @@ on_both_backends!(
     idempotency_key_with_another_request_is_refused,
     concurrent_submissions_with_one_key_make_one_message,
     status_report_matches_the_latest_part_with_its_mr,
+    a_duplicate_status_report_changes_nothing,
     crash_recovery_requeues_this_nodes_submitting_parts,
     stale_claims_are_recovered_from_dead_nodes,
     invalid_messages_are_refused,
@@ -382,6 +383,52 @@ async fn status_report_matches_the_latest_part_with_its_mr(db: TestDb) {
     assert_eq!(s.message(quiet).await.unwrap().unwrap().status, MessageStatus::Submitted);
     let t = s.match_status_report(&report(&b, 9), at(13)).await.unwrap().unwrap();
     assert_eq!(t.message, other);
+}
+
+/// A report stored on the modem is deleted only after its commit, so a
+/// crash in between hands the same report over again: it must change
+/// nothing, and above all not move an older part that shares the wrapped
+/// TP-MR. That older part's own report (another discharge time) still
+/// matches it.
+async fn a_duplicate_status_report_changes_nothing(db: TestDb) {
+    let s = &db.store;
+    let a = sender(s, "n1", "a").await;
+    let old = s.enqueue(&message("+15550100", 1), at(0)).await.unwrap().id;
+    let c = s.claim_next_part(&a, at(0)).await.unwrap().unwrap();
+    s.mark_submitted(&c, 9, at(1)).await.unwrap();
+    let new = s.enqueue(&message("+15550101", 1), at(2)).await.unwrap().id;
+    let c = s.claim_next_part(&a, at(2)).await.unwrap().unwrap();
+    s.mark_submitted(&c, 9, at(3)).await.unwrap();
+    let failing = s.enqueue(&message("+15550102", 1), at(4)).await.unwrap().id;
+    let c = s.claim_next_part(&a, at(4)).await.unwrap().unwrap();
+    s.mark_submitted(&c, 11, at(5)).await.unwrap();
+
+    let report = |mr, status, discharged| bubblegate_store::Report {
+        sim: a.sim.clone(),
+        mr,
+        status,
+        discharged_at: Some(at(discharged)),
+    };
+    let delivered = report(9, Status::DELIVERED, 8);
+    let t = s.match_status_report(&delivered, at(10)).await.unwrap().unwrap();
+    assert_eq!((t.message, t.part_state), (new, PartState::Delivered));
+    let history = s.message(new).await.unwrap().unwrap().history.len();
+    for now in [11, 12] {
+        assert!(s.match_status_report(&delivered, at(now)).await.unwrap().is_none(), "{now}");
+    }
+    let m = s.message(new).await.unwrap().unwrap();
+    assert_eq!(m.parts[0].delivered_at, Some(at(8)));
+    assert_eq!(m.history.len(), history, "no new history rows");
+    assert_eq!(s.message(old).await.unwrap().unwrap().status, MessageStatus::Submitted);
+    // The older part's own report is no duplicate.
+    let t = s.match_status_report(&report(9, Status::DELIVERED, 9), at(13)).await.unwrap();
+    assert_eq!(t.map(|t| (t.message, t.part_state)), Some((old, PartState::Delivered)));
+
+    let failed = report(11, Status::FAILED_NOT_OBTAINABLE, 14);
+    let t = s.match_status_report(&failed, at(14)).await.unwrap().unwrap();
+    assert_eq!((t.message, t.part_state), (failing, PartState::Failed));
+    assert!(s.match_status_report(&failed, at(15)).await.unwrap().is_none());
+    assert_eq!(s.message(failing).await.unwrap().unwrap().status, MessageStatus::Failed);
 }
 
 async fn crash_recovery_requeues_this_nodes_submitting_parts(db: TestDb) {
