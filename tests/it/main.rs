@@ -15,3 +15,4 @@ mod pdu_cli;
 mod sim_cli;
 mod sim_gammu;
 mod support;
+mod web_deregister;
