@@ -23,6 +23,7 @@ use tokio::sync::watch;
 
 use crate::daemon::{Daemon, Inner};
 use crate::gateway::SubmitError;
+use crate::policy::Refusal;
 
 /// Codes jump the queue: they are useless after ten minutes.
 const CODE_PRIORITY: i32 = 50;
@@ -89,7 +90,11 @@ impl SmsSender for Daemon {
         };
         match self.submit_sms(sms).await {
             Ok(submitted) => Ok(submitted.id),
-            // The day's budget counts as policy: retrying today is futile.
+            // A spent day's budget passes: a fallback waits for tomorrow's
+            // instead of being dropped, and a code request is told to retry.
+            Err(SubmitError::Refused(r @ Refusal::BudgetSpent { .. })) => {
+                Err(SmsError::Unavailable(r.to_string()))
+            }
             Err(SubmitError::Refused(r)) => Err(SmsError::Refused(r.to_string())),
             Err(SubmitError::Text(problem)) => Err(SmsError::Refused(problem)),
             Err(SubmitError::Stopping) => {

@@ -1,20 +1,19 @@
 //! Deregistration and what it re-routes: every device of the handle is
 //! revoked (its streams close), and each queued envelope to them is
-//! resolved. Where the envelope's send kept SMS fallback text for this
-//! handle, that text goes out now (with the same outbox key the fallback
-//! timer would use) and the sender is told `sent_as_sms`; otherwise the
-//! sender's devices get one `status: unregistered` per send. From then
-//! on the handle has no device and routes green.
+//! resolved, as the store decided in the deregistering transaction. Where
+//! the envelope's send kept SMS fallback text for this handle, the row
+//! stays and is due now: this wakes the fallback timer, which sends it
+//! (outbox key, finish, then `sent_as_sms` to the sender) as it sends any
+//! due fallback, so a crash loses none. Otherwise the sender's devices
+//! get one `status: unregistered` per send. From then on the handle has
+//! no device and routes green.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::UNIX_EPOCH;
 
 use bubblegate_proto::{Content, StatusKind, E164};
-use bubblegate_store::EnvelopeRecord;
 
-use crate::envelope::{queue_from_hub, wire};
+use crate::envelope::queue_from_hub;
 use crate::error::HubError;
-use crate::sms::SmsError;
 use crate::Inner;
 
 /// Whether `handle` has a device that is not revoked.
@@ -40,52 +39,23 @@ pub(crate) async fn deregister(inner: &Inner, handle: &E164) -> Result<u64, HubE
         devices = done.revoked.len(),
         envelopes = done.envelopes.len(),
         fallbacks = done.fallbacks.len(),
+        unregistered = done.unregistered.len(),
         "handle deregistered"
     );
     tracing::trace!(%handle, "deregistered");
-
-    // One envelope per send is enough to know its client message id.
-    let mut by_send: BTreeMap<&str, &EnvelopeRecord> = BTreeMap::new();
-    for e in &done.envelopes {
-        if let (Some(send), Some(_)) = (&e.send_id, &e.sender_device) {
-            by_send.entry(send.as_str()).or_insert(e);
-        }
+    if !done.fallbacks.is_empty() {
+        // Due now: the timer sends them, durably.
+        inner.fallback_wake.notify_one();
     }
-    let mut resolved = BTreeSet::new();
-    for f in &done.fallbacks {
-        let key = fallback_key(&f.send_id, handle.as_str());
-        match inner.sms.send_sms(handle, &f.text, Some(key), false).await {
-            Ok(_) => {
-                inner.metrics.fallback_sent();
-                resolved.insert(f.send_id.as_str());
-                let cmid = by_send.get(f.send_id.as_str()).and_then(|e| wire(e).ok());
-                match cmid {
-                    Some(envelope) => {
-                        tell_sender(
-                            inner,
-                            &f.sender_device,
-                            &envelope.client_message_id,
-                            handle,
-                            StatusKind::SentAsSms,
-                        )
-                        .await;
-                    }
-                    None => tracing::debug!(send = %f.send_id, "no envelope left to name the send"),
-                }
-            }
-            // The row is gone: tell the sender the number left instead.
-            Err(SmsError::Refused(why) | SmsError::Unavailable(why)) => {
-                tracing::warn!(%why, send = %f.send_id, "a fallback of a deregistered number could not be queued");
-            }
-        }
-    }
-    for (send, e) in &by_send {
-        if resolved.contains(send) {
-            continue;
-        }
-        let (Some(sender), Ok(envelope)) = (&e.sender_device, wire(e)) else { continue };
-        tell_sender(inner, sender, &envelope.client_message_id, handle, StatusKind::Unregistered)
-            .await;
+    for send in &done.unregistered {
+        tell_sender(
+            inner,
+            &send.sender_device,
+            &send.client_message_id,
+            handle,
+            StatusKind::Unregistered,
+        )
+        .await;
     }
     Ok(done.revoked.len() as u64)
 }

@@ -101,7 +101,8 @@ pub(crate) struct Inner {
     pub notifier: Arc<Notifier>,
     pub limits: Limiters,
     pub touched: auth::TouchCache,
-    /// Wakes the fallback timer: a send kept fallback text.
+    /// Wakes the fallback timer: a send kept fallback text, or a
+    /// deregistration made some due now.
     pub fallback_wake: Notify,
     /// Wakes the expiry timer: envelopes were queued.
     pub expiry_wake: Notify,

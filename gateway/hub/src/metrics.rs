@@ -7,6 +7,7 @@
 //! - `bubblegate_hub_recipients_total{route="blue"|"green"|"suppressed"|"failed"}`
 //! - `bubblegate_hub_blocked_drops_total`
 //! - `bubblegate_hub_fallbacks_sent_total`
+//! - `bubblegate_hub_fallbacks_refused_total`
 //! - `bubblegate_hub_codes_sent_total{purpose="register"|"deregister"}`
 //! - `bubblegate_hub_rate_limited_total{limit}`
 //! - `bubblegate_hub_forwarded_sms_total`
@@ -77,6 +78,7 @@ pub struct HubMetrics {
     routes: [AtomicU64; 4],
     blocked: AtomicU64,
     fallbacks: AtomicU64,
+    fallbacks_refused: AtomicU64,
     codes: [AtomicU64; 2],
     limited: [AtomicU64; 6],
     forwarded: AtomicU64,
@@ -138,6 +140,11 @@ impl HubMetrics {
         add(&self.fallbacks, 1);
     }
 
+    /// A fallback the SMS policy refused for good: dropped, never sent.
+    pub fn fallback_refused(&self) {
+        add(&self.fallbacks_refused, 1);
+    }
+
     pub fn code_sent(&self, purpose: Purpose) {
         add(&self.codes[purpose as usize], 1);
     }
@@ -194,6 +201,13 @@ impl HubMetrics {
             "Blue messages sent as SMS after no device acked in time, or on deregistration.",
         )?;
         writeln!(out, "bubblegate_hub_fallbacks_sent_total {}", get(&self.fallbacks))?;
+        family(
+            out,
+            "bubblegate_hub_fallbacks_refused_total",
+            "counter",
+            "Fallbacks the SMS policy refused: dropped, never sent.",
+        )?;
+        writeln!(out, "bubblegate_hub_fallbacks_refused_total {}", get(&self.fallbacks_refused))?;
         family(out, "bubblegate_hub_codes_sent_total", "counter", "Verification codes sent.")?;
         for (purpose, c) in [Purpose::Register, Purpose::Deregister].iter().zip(&self.codes) {
             let name = purpose.name();

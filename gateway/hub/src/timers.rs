@@ -5,27 +5,27 @@
 //! - Fallbacks: a due fallback is queued as SMS with the outbox key
 //!   `fallback:<send id>:<handle>`, then finished in the store (its row
 //!   and the recipient's unacked envelopes of the send go), then the
-//!   sender's devices get `status: sent_as_sms`. A crash between the
-//!   first two steps finds the row again and queues nothing twice. A
-//!   fallback the SMS policy refuses stays (its envelopes may still be
-//!   acked) and is not tried again until the next start; one that cannot
-//!   be queued now is tried again a minute later.
+//!   sender's devices get `status: sent_as_sms`, naming the send's client
+//!   message id as its send record keeps it. A crash between the first
+//!   two steps finds the row again and queues nothing twice. A fallback
+//!   the SMS policy refuses for good is dropped (its row only: its
+//!   envelopes may still be acked, or expire); one that cannot be queued
+//!   now is tried again a minute later. A deregistration makes the
+//!   handle's fallbacks due at once and wakes this timer, so they go out
+//!   by this same durable path.
 //! - Expiry: envelopes past `expires_at` are deleted, acked or not; once
 //!   an hour, expired codes, old budget days and sends nothing refers to
 //!   any more go too.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bubblegate_proto::{StatusKind, E164};
-use bubblegate_store::network::MAX_BATCH;
 use bubblegate_store::FallbackRecord;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::utc_day;
 use crate::deregister::{fallback_key, tell_sender};
-use crate::envelope::wire;
 use crate::sms::SmsError;
 use crate::Inner;
 
@@ -38,13 +38,13 @@ const BATCH: u32 = 100;
 
 /// What became of one due fallback.
 enum Fired {
+    /// Sent and finished, dropped, or gone already.
     Done,
-    Refused,
+    /// Not queued or not finished now: the row stays, to try again.
     Later,
 }
 
 pub(crate) async fn fallbacks(inner: Arc<Inner>, token: CancellationToken) {
-    let mut refused: HashSet<(String, String)> = HashSet::new();
     loop {
         let now = inner.clock.now();
         let network = inner.store.network();
@@ -57,15 +57,8 @@ pub(crate) async fn fallbacks(inner: Arc<Inner>, token: CancellationToken) {
                     if token.is_cancelled() {
                         return;
                     }
-                    let key = (f.send_id.clone(), f.recipient_handle.clone());
-                    if refused.contains(&key) {
-                        continue;
-                    }
                     match fire(&inner, &f).await {
                         Fired::Done => {}
-                        Fired::Refused => {
-                            refused.insert(key);
-                        }
                         Fired::Later => retry = true,
                     }
                 }
@@ -82,7 +75,8 @@ pub(crate) async fn fallbacks(inner: Arc<Inner>, token: CancellationToken) {
         let deadline = match next {
             // More due than one batch, all handled: go on at once.
             Some(t) if t <= now && full && !retry => continue,
-            // Still due: refused or failed ones. Look again later.
+            // Still due: ones that failed, or one that fell due while
+            // this turn ran. Look again later (a wake-up comes sooner).
             Some(t) if t <= now => Some(now + RETRY),
             other => other,
         };
@@ -108,17 +102,17 @@ async fn sleep_until(inner: &Inner, deadline: Option<SystemTime>) {
 
 async fn fire(inner: &Inner, f: &FallbackRecord) -> Fired {
     let Ok(handle) = E164::parse(&f.recipient_handle, None) else {
-        tracing::error!(send = %f.send_id, "a fallback's handle does not parse");
-        return Fired::Refused;
+        tracing::error!(send = %f.send_id, "a fallback's handle does not parse; dropped");
+        return drop_refused(inner, f).await;
     };
-    // Read before the finish deletes the envelopes that name it.
-    let cmid = client_message_id(inner, &f.send_id, &handle).await;
     let key = fallback_key(&f.send_id, handle.as_str());
     match inner.sms.send_sms(&handle, &f.text, Some(key), false).await {
         Ok(_) => {}
         Err(SmsError::Refused(why)) => {
-            tracing::warn!(%why, send = %f.send_id, "a fallback SMS is refused by policy; kept");
-            return Fired::Refused;
+            // The reason may name a number prefix: trace only.
+            tracing::warn!(send = %f.send_id, "a fallback SMS is refused by the SMS policy; dropped");
+            tracing::trace!(%why, send = %f.send_id, "fallback refusal");
+            return drop_refused(inner, f).await;
         }
         Err(SmsError::Unavailable(why)) => {
             tracing::info!(%why, send = %f.send_id, "a fallback SMS cannot be queued yet");
@@ -130,13 +124,14 @@ async fn fire(inner: &Inner, f: &FallbackRecord) -> Fired {
             inner.metrics.fallback_sent();
             inner.metrics.cancelled(finished.deleted_envelopes);
             tracing::info!(send = %f.send_id, "fallback sent as SMS");
-            match cmid {
-                Some(cmid) => {
-                    tell_sender(inner, &f.sender_device, &cmid, &handle, StatusKind::SentAsSms)
-                        .await;
-                }
-                None => tracing::warn!(send = %f.send_id, "no envelope left to name the send"),
-            }
+            tell_sender(
+                inner,
+                &f.sender_device,
+                &f.client_message_id,
+                &handle,
+                StatusKind::SentAsSms,
+            )
+            .await;
             Fired::Done
         }
         // A device acked, or another node finished it: the SMS went out
@@ -149,31 +144,21 @@ async fn fire(inner: &Inner, f: &FallbackRecord) -> Fired {
     }
 }
 
-/// The client message id of a send, read from one of its envelopes still
-/// queued for the recipient's devices (the store keeps no other copy that
-/// the hub can reach by send id).
-async fn client_message_id(inner: &Inner, send_id: &str, handle: &E164) -> Option<String> {
-    let network = inner.store.network();
-    let now = inner.clock.now();
-    let devices = network.active_devices(handle.as_str(), UNIX_EPOCH).await.ok()?;
-    for d in devices {
-        let mut after: Option<String> = None;
-        loop {
-            let page = match &after {
-                None => network.envelopes_for(&d.id, MAX_BATCH, now).await,
-                Some(id) => network.envelopes_after(&d.id, id, MAX_BATCH, now).await,
-            };
-            let page = page.ok()?;
-            if let Some(e) = page.iter().find(|e| e.send_id.as_deref() == Some(send_id)) {
-                return wire(e).ok().map(|w| w.client_message_id);
+/// Ends a fallback that can never go out: its row goes, its envelopes
+/// stay (undelivered, they expire as any other).
+async fn drop_refused(inner: &Inner, f: &FallbackRecord) -> Fired {
+    match inner.store.network().drop_fallback(&f.send_id, &f.recipient_handle).await {
+        Ok(dropped) => {
+            if dropped {
+                inner.metrics.fallback_refused();
             }
-            if page.len() < MAX_BATCH as usize {
-                break;
-            }
-            after = page.last().map(|e| e.id.clone());
+            Fired::Done
+        }
+        Err(err) => {
+            tracing::warn!(%err, send = %f.send_id, "cannot drop a refused fallback; trying again");
+            Fired::Later
         }
     }
-    None
 }
 
 pub(crate) async fn expiry(inner: Arc<Inner>, token: CancellationToken) {

@@ -1,16 +1,33 @@
 //! Deregistration: devices revoked, queued envelopes re-routed (a kept
-//! fallback goes out as SMS at once, otherwise the sender hears
+//! fallback falls due at once and the fallback timer sends it, surviving
+//! a crash or a failed first try; otherwise the sender hears
 //! `unregistered`, once per send), the number green from then on; the
 //! web page, and `STOP` by SMS starting the same flow.
 
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
 use axum::http::{header, Method, StatusCode};
-use bubblegate_hub::HubConfig;
+use bubblegate_hub::{Clock, HubConfig};
+use bubblegate_proto::wire::Envelope;
 use bubblegate_proto::{Content, StatusKind};
 use serde_json::json;
 
 use crate::support::*;
 
-on_both_backends!(deregistration_reroutes_what_was_queued, stop_by_sms_sends_a_code);
+on_both_backends!(
+    deregistration_reroutes_what_was_queued,
+    a_fallback_survives_a_crash_and_a_failure_at_deregistration,
+    stop_by_sms_sends_a_code,
+);
+
+fn statuses(list: Vec<(Envelope, Content)>) -> Vec<Content> {
+    list.into_iter().map(|(_, c)| c).filter(|c| matches!(c, Content::Status { .. })).collect()
+}
+
+fn status(cmid: &str, recipient: &str, status: StatusKind) -> Content {
+    Content::Status { client_message_id: cmid.into(), recipient: recipient.into(), status }
+}
 
 async fn deregister(env: &Env, phone: &str) -> Answer {
     env.call(Method::POST, "/v1/deregister/request", None, Some(json!({"phone": phone})))
@@ -27,7 +44,8 @@ async fn deregister(env: &Env, phone: &str) -> Answer {
 }
 
 async fn deregistration_reroutes_what_was_queued(db: Db) {
-    let env = db.env(HubConfig::default()).await;
+    let mut env = db.env(HubConfig::default()).await;
+    env.start_timers();
     let alice = env.register(ALICE, "phone").await;
     let carol = env.register(CAROL, "phone").await;
     let bob = env.register(BOB, "phone").await;
@@ -45,27 +63,27 @@ async fn deregistration_reroutes_what_was_queued(db: Db) {
 
     let done = deregister(&env, BOB).await.expect(StatusCode::OK);
     assert_eq!(done.body, json!({"revoked_devices": 2}));
-    // The kept fallback went out at once, with the timer's key.
-    let fallback: Vec<_> = env.sms.to(BOB).into_iter().filter(|s| !s.urgent).collect();
+    // The kept fallback falls due at once: the timer sends it, with its key.
+    eventually("the fallback SMS", || async { !env.sms.texts_to(BOB).is_empty() }).await;
+    let fallback = env.sms.texts_to(BOB);
     assert_eq!(fallback.len(), 1, "{fallback:?}");
     assert_eq!(fallback[0].text, "dinner?");
     assert_eq!(fallback[0].key.as_deref(), Some(format!("fallback:{send1}:{BOB}").as_str()));
 
-    let statuses = |list: Vec<(bubblegate_proto::wire::Envelope, Content)>| -> Vec<Content> {
-        list.into_iter().map(|(_, c)| c).filter(|c| matches!(c, Content::Status { .. })).collect()
-    };
+    // Alice hears `sent_as_sms` for m1 (named by its client message id,
+    // though Bob's envelopes are gone) and `unregistered` for m2, once
+    // each though Bob had two devices; Carol hears `unregistered` for c1.
+    let mut want =
+        vec![status("m1", BOB, StatusKind::SentAsSms), status("m2", BOB, StatusKind::Unregistered)];
+    want.sort_by_key(|c| format!("{c:?}"));
+    eventually("Alice's two statuses", || async { statuses(env.inbox(&alice).await).len() >= 2 })
+        .await;
     let mut alice_got = statuses(env.inbox(&alice).await);
     alice_got.sort_by_key(|c| format!("{c:?}"));
-    let status = |cmid: &str, status| Content::Status {
-        client_message_id: cmid.into(),
-        recipient: BOB.into(),
-        status,
-    };
-    let mut want =
-        vec![status("m1", StatusKind::SentAsSms), status("m2", StatusKind::Unregistered)];
-    want.sort_by_key(|c| format!("{c:?}"));
     assert_eq!(alice_got, want, "one status per send, though Bob had two devices");
-    assert_eq!(statuses(env.inbox(&carol).await), [status("c1", StatusKind::Unregistered)]);
+    assert_eq!(statuses(env.inbox(&carol).await), [status("c1", BOB, StatusKind::Unregistered)]);
+    assert_eq!(env.metric("bubblegate_hub_fallbacks_sent_total"), 1);
+    assert_eq!(env.store.network().next_fallback_due().await.unwrap(), None);
 
     // Bob's tokens are dead and his number routes green.
     let me = env.call(Method::GET, "/v1/devices/me", Some(&bob.token), None).await;
@@ -90,6 +108,66 @@ async fn deregistration_reroutes_what_was_queued(db: Db) {
         .to_str()
         .unwrap()
         .contains("default-src 'none'"));
+}
+
+/// The crash window: the deregistration commits, and the process dies
+/// before any SMS is queued (here: no timer runs, and the hub is made
+/// anew). The fallback row is still there, due; after the restart the
+/// timer's first try fails (`Unavailable`), and a minute later it goes
+/// out, and Alice hears `sent_as_sms` for her message.
+async fn a_fallback_survives_a_crash_and_a_failure_at_deregistration(db: Db) {
+    let config = HubConfig { fallback_after: Duration::from_secs(3600), ..HubConfig::default() };
+    let mut env = db.env(config).await;
+    let alice = env.register(ALICE, "phone").await;
+    env.register(BOB, "phone").await;
+    let m1 = env
+        .send(&alice, "m1", &[BOB], &text("see you at 8"), sms("see you at 8 (sms)", true))
+        .await
+        .expect(StatusCode::CREATED);
+    let key = format!("fallback:{}:{BOB}", m1.body["message_id"].as_str().unwrap());
+    env.send(&alice, "m2", &[BOB], &text("bare"), None).await.expect(StatusCode::CREATED);
+
+    deregister(&env, BOB).await.expect(StatusCode::OK);
+    settle().await;
+    assert_eq!(env.sms.attempts_with(&key), 0, "the deregistration queues no SMS itself");
+    assert!(env.sms.texts_to(BOB).is_empty());
+    // Only the bare message is answered `unregistered`; m1 is not lost.
+    assert_eq!(statuses(env.inbox(&alice).await), [status("m2", BOB, StatusKind::Unregistered)]);
+    let now = env.clock.now();
+    assert_eq!(env.store.network().next_fallback_due().await.unwrap(), Some(now), "due now");
+
+    // The restart: the first try cannot queue it.
+    env.restart().await;
+    env.sms.fail_next.store(1, Ordering::SeqCst);
+    env.start_timers();
+    eventually("the first try", || async { env.sms.attempts_with(&key) == 1 }).await;
+    settle().await;
+    assert!(env.sms.texts_to(BOB).is_empty(), "not queued");
+    assert_eq!(env.store.network().next_fallback_due().await.unwrap(), Some(now), "kept");
+    assert_eq!(statuses(env.inbox(&alice).await).len(), 1, "no news for m1 yet");
+
+    // A minute later it goes out, once, and Alice hears of it.
+    env.advance(Duration::from_secs(61)).await;
+    eventually("the fallback SMS", || async { !env.sms.texts_to(BOB).is_empty() }).await;
+    eventually("the sender's status", || async { statuses(env.inbox(&alice).await).len() == 2 })
+        .await;
+    let sent = env.sms.texts_to(BOB);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0].text.as_str(), sent[0].key.as_deref()),
+        ("see you at 8 (sms)", Some(key.as_str()))
+    );
+    let mut got = statuses(env.inbox(&alice).await);
+    got.sort_by_key(|c| format!("{c:?}"));
+    let mut want =
+        vec![status("m1", BOB, StatusKind::SentAsSms), status("m2", BOB, StatusKind::Unregistered)];
+    want.sort_by_key(|c| format!("{c:?}"));
+    assert_eq!(got, want);
+    assert_eq!(env.store.network().next_fallback_due().await.unwrap(), None);
+    assert_eq!(env.metric("bubblegate_hub_fallbacks_sent_total"), 1);
+    env.advance(Duration::from_secs(120)).await;
+    assert_eq!(env.sms.attempts_with(&key), 2, "no third try");
+    env.stop_timers().await;
 }
 
 async fn stop_by_sms_sends_a_code(db: Db) {

@@ -160,12 +160,19 @@ pub struct Sent {
 }
 
 /// Records SMS instead of sending them; keys deduplicate like the
-/// outbox's. Numbers starting with `+44` are refused by "policy".
+/// outbox's. Numbers starting with `+44`, and those in `refused`, are
+/// refused by "policy".
 #[derive(Default)]
 pub struct FakeSms {
     pub sent: Mutex<Vec<Sent>>,
     keys: Mutex<HashMap<String, String>>,
     pub unavailable: AtomicBool,
+    /// The next this many calls that are not codes answer `Unavailable`.
+    pub fail_next: AtomicU64,
+    /// More numbers the "policy" refuses.
+    pub refused: Mutex<Vec<String>>,
+    /// The key of every call, sent or not, in order.
+    pub attempts: Mutex<Vec<Option<String>>>,
 }
 
 #[bubblegate_api::async_trait]
@@ -177,10 +184,21 @@ impl SmsSender for FakeSms {
         key: Option<String>,
         urgent: bool,
     ) -> Result<String, SmsError> {
+        self.attempts.lock().unwrap().push(key.clone());
         if self.unavailable.load(Ordering::SeqCst) {
             return Err(SmsError::Unavailable("test: down".into()));
         }
-        if to.as_str().starts_with("+44") {
+        if !urgent
+            && self
+                .fail_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        {
+            return Err(SmsError::Unavailable("test: down this once".into()));
+        }
+        if to.as_str().starts_with("+44")
+            || self.refused.lock().unwrap().iter().any(|r| r == to.as_str())
+        {
             return Err(SmsError::Refused("test: country not allowed".into()));
         }
         if let Some(k) = &key {
@@ -212,6 +230,11 @@ impl FakeSms {
     /// What went to `number`, codes left out.
     pub fn texts_to(&self, number: &str) -> Vec<Sent> {
         self.to(number).into_iter().filter(|s| !s.urgent).collect()
+    }
+
+    /// How many calls used `key`, sent or not.
+    pub fn attempts_with(&self, key: &str) -> usize {
+        self.attempts.lock().unwrap().iter().filter(|k| k.as_deref() == Some(key)).count()
     }
 
     pub fn count(&self) -> usize {
@@ -257,6 +280,8 @@ pub struct Env {
     /// The SQLite file, when on SQLite.
     pub db_path: Option<PathBuf>,
     pub shutdown: CancellationToken,
+    key: SigningKeyPair,
+    config: HubConfig,
     timers: Option<Timers>,
     _dir: Option<tempfile::TempDir>,
     schema: Option<(String, String)>,
@@ -280,14 +305,42 @@ impl Env {
         let key = SigningKeyPair::generate().unwrap();
         let hub = Hub::new(HubOptions {
             store: store.clone(),
-            key,
-            config,
+            key: key.clone(),
+            config: config.clone(),
             sms: sms.clone(),
             clock: Arc::new(clock.clone()),
         });
         let shutdown = CancellationToken::new();
         let app = hub.router(shutdown.clone());
-        Env { hub, app, store, clock, sms, db_path, shutdown, timers: None, _dir: dir, schema }
+        Env {
+            hub,
+            app,
+            store,
+            clock,
+            sms,
+            db_path,
+            shutdown,
+            key,
+            config,
+            timers: None,
+            _dir: dir,
+            schema,
+        }
+    }
+
+    /// A restart after a crash: the hub is made anew (no wake-up, limit,
+    /// cache or counter survives) on the same store, key, clock and SMS
+    /// sender. Its timers are not started.
+    pub async fn restart(&mut self) {
+        self.stop_timers().await;
+        self.hub = Hub::new(HubOptions {
+            store: self.store.clone(),
+            key: self.key.clone(),
+            config: self.config.clone(),
+            sms: self.sms.clone(),
+            clock: Arc::new(self.clock.clone()),
+        });
+        self.app = self.hub.router(self.shutdown.clone());
     }
 
     /// Starts the fallback and expiry timers.

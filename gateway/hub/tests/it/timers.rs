@@ -1,7 +1,8 @@
 //! The timers, driven by the manual clock: an unacked message with a
 //! fallback goes out as SMS after `fallback_after` (with its outbox key,
 //! its envelopes gone, the sender told `sent_as_sms`), an acked one never;
-//! and envelopes are deleted at the end of the retention, acked or not.
+//! one the SMS policy refuses is dropped and never tried again; and
+//! envelopes are deleted at the end of the retention, acked or not.
 
 use std::time::Duration;
 
@@ -11,7 +12,11 @@ use bubblegate_proto::{Content, StatusKind};
 
 use crate::support::*;
 
-on_both_backends!(an_unacked_fallback_goes_out_as_sms, envelopes_expire_after_the_retention);
+on_both_backends!(
+    an_unacked_fallback_goes_out_as_sms,
+    a_refused_fallback_is_dropped_and_not_retried,
+    envelopes_expire_after_the_retention,
+);
 
 async fn an_unacked_fallback_goes_out_as_sms(db: Db) {
     let config = HubConfig { fallback_after: Duration::from_secs(300), ..HubConfig::default() };
@@ -57,6 +62,48 @@ async fn an_unacked_fallback_goes_out_as_sms(db: Db) {
     );
     assert_eq!(env.metric("bubblegate_hub_fallbacks_sent_total"), 1);
     assert_eq!(env.store.network().next_fallback_due().await.unwrap(), None);
+    env.stop_timers().await;
+}
+
+async fn a_refused_fallback_is_dropped_and_not_retried(db: Db) {
+    let config = HubConfig { fallback_after: Duration::from_secs(300), ..HubConfig::default() };
+    let mut env = db.env(config).await;
+    env.start_timers();
+    let alice = env.register(ALICE, "phone").await;
+    let bob = env.register(BOB, "phone").await;
+    let m1 = env
+        .send(&alice, "m1", &[BOB], &text("see you at 8"), sms("see you at 8", true))
+        .await
+        .expect(StatusCode::CREATED);
+    let key = format!("fallback:{}:{BOB}", m1.body["message_id"].as_str().unwrap());
+    // From now on the policy refuses Bob's number.
+    env.sms.refused.lock().unwrap().push(BOB.into());
+
+    env.advance(Duration::from_secs(301)).await;
+    eventually("the refused try", || async { env.sms.attempts_with(&key) == 1 }).await;
+    eventually("the row dropped", || async {
+        env.store.network().next_fallback_due().await.unwrap().is_none()
+    })
+    .await;
+    assert!(env.sms.texts_to(BOB).is_empty());
+    assert_eq!(env.metric("bubblegate_hub_fallbacks_refused_total"), 1);
+    assert_eq!(env.metric("bubblegate_hub_fallbacks_sent_total"), 0);
+    // The envelope stays for Bob's device (to ack, or to expire), and
+    // Alice hears nothing.
+    let queued = env.inbox(&bob).await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].1, text("see you at 8"));
+    assert!(env.inbox(&alice).await.is_empty());
+
+    // Never tried again: not later, not after a restart.
+    env.advance(Duration::from_secs(600)).await;
+    env.stop_timers().await;
+    env.start_timers();
+    env.advance(Duration::from_secs(600)).await;
+    assert_eq!(env.sms.attempts_with(&key), 1);
+    assert_eq!(env.metric("bubblegate_hub_fallbacks_refused_total"), 1);
+    // Bob's ack finds no fallback to cancel, and is fine.
+    assert_eq!(env.ack(&bob, &[&queued[0].0.id]).await, 1);
     env.stop_timers().await;
 }
 

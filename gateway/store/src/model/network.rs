@@ -188,6 +188,9 @@ pub struct FallbackRecord {
     pub send_id: String,
     pub recipient_handle: String,
     pub sender_device: String,
+    /// The send's client message id (from its send record): what the
+    /// sender's `status` envelope names.
+    pub client_message_id: String,
     pub text: String,
     pub due_at: SystemTime,
 }
@@ -208,6 +211,7 @@ impl fmt::Debug for FallbackRecord {
             .field("send_id", &self.send_id)
             .field("recipient_handle", &self.recipient_handle)
             .field("sender_device", &self.sender_device)
+            .field("client_message_id", &self.client_message_id)
             .field("text_chars", &self.text.chars().count())
             .field("due_at", &self.due_at)
             .finish()
@@ -221,6 +225,16 @@ pub struct FinishedFallback {
     pub deleted_envelopes: u64,
 }
 
+/// A send whose sender is told that the recipient is unregistered: the
+/// recipient's devices were revoked with its envelopes still queued, and
+/// the send keeps no SMS fallback for the recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnregisteredSend {
+    pub send_id: String,
+    pub sender_device: String,
+    pub client_message_id: String,
+}
+
 /// What [`crate::network::Network::deregister`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Deregistered {
@@ -228,6 +242,11 @@ pub struct Deregistered {
     pub revoked: Vec<String>,
     /// Their queued envelopes, deleted, by id.
     pub envelopes: Vec<EnvelopeRecord>,
-    /// The fallback rows addressed to the handle, deleted, by send id.
+    /// The fallback rows addressed to the handle, kept and due now at
+    /// the latest (the fallback timer sends them), by send id.
     pub fallbacks: Vec<FallbackRecord>,
+    /// The sends of the deleted envelopes that keep no fallback row for
+    /// the handle and were not sent from the handle itself, by send id:
+    /// their senders are told `unregistered`.
+    pub unregistered: Vec<UnregisteredSend>,
 }

@@ -6,14 +6,18 @@
 //! `net_handles` row is the lock that orders a registration against a
 //! deregistration of the same handle: both write it first.
 
+use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use super::{
-    envelope, fallback, EnvelopeRow, FallbackRow, Network, ENVELOPE_COLUMNS, FALLBACK_COLUMNS,
+    envelope, fallback, for_update, placeholders, EnvelopeRow, FallbackRow, Network,
+    ENVELOPE_COLUMNS, FALLBACK_COLUMNS, FALLBACK_FROM, IN_CHUNK,
 };
-use crate::db::{args, row, Tx};
+use crate::db::{args, row, Arg};
 use crate::error::{Error, Result};
-use crate::model::{from_ms, narrow, to_ms, Deregistered, DeviceRecord, HandleRecord, NewDevice};
+use crate::model::{
+    from_ms, narrow, to_ms, Deregistered, DeviceRecord, HandleRecord, NewDevice, UnregisteredSend,
+};
 
 row! {
     struct DeviceRow {
@@ -32,6 +36,14 @@ row! {
 
 const DEVICE_COLUMNS: &str = "id, handle, name, enc_kem, enc_key, enc_key_id, sign_key, \
      created_at, last_seen_at, revoked_at";
+
+row! {
+    struct UnregisteredRow {
+        id: String,
+        sender_device: String,
+        client_message_id: String,
+    }
+}
 
 row! {
     struct HandleRow {
@@ -179,15 +191,21 @@ impl Network<'_> {
     }
 
     /// Deregisters a handle: revokes every device of it (their tokens stop
-    /// working at once), deletes and returns their queued envelopes and
-    /// the fallback rows addressed to the handle, and marks the handle
-    /// deregistered, all in one transaction. Calling it again finds
-    /// nothing more to do and returns empty lists.
+    /// working at once), deletes and returns their queued envelopes, makes
+    /// every fallback row addressed to the handle due at `now` (at the
+    /// latest) and returns those rows, decides which senders are told that
+    /// the handle is unregistered, and marks the handle deregistered, all
+    /// in one transaction.
     ///
-    /// The returned fallbacks are gone from the store: the caller sends
-    /// them now (and tells the senders of the other envelopes that the
-    /// handle is unregistered). A crash before that loses them, which only
-    /// ever affects a handle that asked to leave.
+    /// The fallback rows stay in the store: the hub's fallback timer sends
+    /// them as it sends any due fallback (outbox key, then
+    /// [`Network::finish_fallback`]), so a crash loses none. The senders
+    /// to tell (`unregistered`) are those of the deleted envelopes whose
+    /// send keeps no fallback row for the handle, sends from the handle's
+    /// own devices left out.
+    ///
+    /// Calling it again revokes and deletes nothing more and tells nobody;
+    /// it returns the fallback rows still kept.
     pub async fn deregister(&self, handle: &str, now: SystemTime) -> Result<Deregistered> {
         let now = to_ms(now);
         let mut tx = self.db.write().await?;
@@ -207,40 +225,76 @@ impl Network<'_> {
             )
             .await?;
         // Fallback rows before envelopes: the lock order of every
-        // transaction that deletes both (see `fallbacks.rs`).
-        let fallbacks = take_fallbacks(&mut tx, handle).await?;
+        // transaction that writes both (see `fallbacks.rs`), and by send
+        // id, as an ack takes them. Every row of the handle is locked, so
+        // none is finished or cancelled before this commits.
+        let sql = format!(
+            "SELECT send_id FROM net_fallbacks WHERE recipient_handle = $1 \
+             ORDER BY send_id{}",
+            for_update(&tx)
+        );
+        let _: Vec<(String,)> = tx.fetch_all(&sql, args![handle]).await?;
+        tx.execute(
+            "UPDATE net_fallbacks SET due_at = CASE WHEN due_at > $2 THEN $2 ELSE due_at END \
+             WHERE recipient_handle = $1",
+            args![handle, now],
+        )
+        .await?;
         let sql = format!(
             "DELETE FROM net_envelopes \
              WHERE recipient_device IN (SELECT id FROM net_devices WHERE handle = $1) \
              RETURNING {ENVELOPE_COLUMNS}"
         );
         let envelopes: Vec<EnvelopeRow> = tx.fetch_all(&sql, args![handle]).await?;
+        // Read after the delete: a send that committed its envelopes (and
+        // so its fallback row) before the delete saw them is seen here.
+        let sql = format!(
+            "SELECT {FALLBACK_COLUMNS} FROM {FALLBACK_FROM} \
+             WHERE f.recipient_handle = $1 ORDER BY f.send_id"
+        );
+        let fallbacks: Vec<FallbackRow> = tx.fetch_all(&sql, args![handle]).await?;
+        let kept: BTreeSet<&str> = fallbacks.iter().map(|f| f.send_id.as_str()).collect();
+        let sends: BTreeSet<&str> = envelopes
+            .iter()
+            .filter(|e| e.sender_device.is_some())
+            .filter_map(|e| e.send_id.as_deref())
+            .filter(|send| !kept.contains(send))
+            .collect();
+        let sends: Vec<&str> = sends.into_iter().collect();
+        let mut unregistered = Vec::new();
+        for chunk in sends.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT s.id, s.sender_device, s.client_message_id \
+                 FROM net_sends s JOIN net_devices d ON d.id = s.sender_device \
+                 WHERE d.handle <> $1 AND s.id IN ({}) ORDER BY s.id",
+                placeholders(2, chunk.len())
+            );
+            let mut args = args![handle];
+            args.extend(chunk.iter().map(|&id| Arg::from(id)));
+            let rows: Vec<UnregisteredRow> = tx.fetch_all(&sql, args).await?;
+            unregistered.extend(rows.into_iter().map(|r| UnregisteredSend {
+                send_id: r.id,
+                sender_device: r.sender_device,
+                client_message_id: r.client_message_id,
+            }));
+        }
         tx.commit().await?;
         let mut revoked: Vec<String> = revoked.into_iter().map(|(id,)| id).collect();
         revoked.sort();
         let mut envelopes: Vec<_> = envelopes.into_iter().map(envelope).collect();
         envelopes.sort_by(|a, b| a.id.cmp(&b.id));
+        let fallbacks: Vec<_> = fallbacks.into_iter().map(fallback).collect();
         if !revoked.is_empty() {
             tracing::info!(
                 devices = revoked.len(),
                 envelopes = envelopes.len(),
                 fallbacks = fallbacks.len(),
+                unregistered = unregistered.len(),
                 "deregistered a handle"
             );
         }
-        Ok(Deregistered { revoked, envelopes, fallbacks })
+        Ok(Deregistered { revoked, envelopes, fallbacks, unregistered })
     }
-}
-
-/// Deletes and returns the fallback rows addressed to `handle`, by send.
-async fn take_fallbacks(tx: &mut Tx, handle: &str) -> Result<Vec<crate::model::FallbackRecord>> {
-    let sql = format!(
-        "DELETE FROM net_fallbacks WHERE recipient_handle = $1 RETURNING {FALLBACK_COLUMNS}"
-    );
-    let rows: Vec<FallbackRow> = tx.fetch_all(&sql, args![handle]).await?;
-    let mut out: Vec<_> = rows.into_iter().map(fallback).collect();
-    out.sort_by(|a, b| a.send_id.cmp(&b.send_id));
-    Ok(out)
 }
 
 fn device(r: DeviceRow) -> Result<DeviceRecord> {

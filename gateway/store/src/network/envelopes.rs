@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use super::{batch, envelope, placeholders, EnvelopeRow, Network, ENVELOPE_COLUMNS, IN_CHUNK};
+use super::{
+    batch, envelope, for_update, placeholders, EnvelopeRow, Network, ENVELOPE_COLUMNS, IN_CHUNK,
+};
 use crate::db::{args, row, Arg, Tx};
 use crate::error::{Error, Result};
 use crate::model::{from_ms, to_ms, Acked, EnvelopeRecord, NewEnvelope};
@@ -83,6 +85,10 @@ impl Network<'_> {
     /// handle), in one transaction. Ids of other devices' envelopes, of
     /// envelopes gone already and repeats are ignored. Returns what was
     /// deleted, by id.
+    ///
+    /// A fallback row goes only when this ack deletes an envelope of its
+    /// send for its handle: an envelope that a deregistration, a finished
+    /// fallback or the expiry deleted first cancels nothing.
     pub async fn ack(&self, device: &str, ids: &[String]) -> Result<Vec<Acked>> {
         let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
         let ids: Vec<&str> = ids.into_iter().collect();
@@ -90,10 +96,10 @@ impl Network<'_> {
             return Ok(Vec::new());
         }
         let mut tx = self.db.write().await?;
-        // Fallback rows go before envelopes, the lock order of every
-        // transaction that deletes both (see `fallbacks.rs`). So first
-        // find which fallbacks this ack cancels.
-        let mut cancels = BTreeSet::new();
+        // Fallback rows before envelopes, the lock order of every
+        // transaction that writes both (see `fallbacks.rs`). So first
+        // find which fallbacks this ack may cancel, and lock them.
+        let mut candidates = BTreeSet::new();
         for chunk in ids.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT id, send_id, recipient_handle FROM net_envelopes \
@@ -101,14 +107,19 @@ impl Network<'_> {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<AckRow> = tx.fetch_all(&sql, with_ids(device, chunk)).await?;
-            cancels.extend(rows.into_iter().filter_map(|r| Some((r.send_id?, r.recipient_handle))));
+            candidates
+                .extend(rows.into_iter().filter_map(|r| Some((r.send_id?, r.recipient_handle))));
         }
-        for (send_id, handle) in &cancels {
-            tx.execute(
-                "DELETE FROM net_fallbacks WHERE send_id = $1 AND recipient_handle = $2",
-                args![send_id, handle],
-            )
-            .await?;
+        let lock = format!(
+            "SELECT send_id FROM net_fallbacks WHERE send_id = $1 AND recipient_handle = $2{}",
+            for_update(&tx)
+        );
+        let mut locked = BTreeSet::new();
+        for (send_id, handle) in candidates {
+            let row: Option<(String,)> = tx.fetch_optional(&lock, args![&send_id, &handle]).await?;
+            if row.is_some() {
+                locked.insert((send_id, handle));
+            }
         }
         let mut acked = Vec::new();
         for chunk in ids.chunks(IN_CHUNK) {
@@ -123,6 +134,21 @@ impl Network<'_> {
                 send_id: r.send_id,
                 recipient_handle: r.recipient_handle,
             }));
+        }
+        // Cancel only what this ack delivered; these rows are locked, so
+        // this takes no new lock.
+        let delivered: BTreeSet<(&str, &str)> = acked
+            .iter()
+            .filter_map(|a| Some((a.send_id.as_deref()?, a.recipient_handle.as_str())))
+            .collect();
+        for (send_id, handle) in &locked {
+            if delivered.contains(&(send_id.as_str(), handle.as_str())) {
+                tx.execute(
+                    "DELETE FROM net_fallbacks WHERE send_id = $1 AND recipient_handle = $2",
+                    args![send_id, handle],
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         acked.sort_by(|a, b| a.id.cmp(&b.id));

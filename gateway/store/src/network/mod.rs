@@ -29,9 +29,12 @@
 //! - `handle(handle) -> Option<HandleRecord>`: registration and
 //!   deregistration times.
 //! - `deregister(handle, now) -> Deregistered { revoked, envelopes,
-//!   fallbacks }`: revokes every device (token hash dropped), deletes and
-//!   returns their queued envelopes and the fallback rows addressed to the
-//!   handle, marks the handle. Idempotent.
+//!   fallbacks, unregistered }`: revokes every device (token hash
+//!   dropped), deletes and returns their queued envelopes, keeps the
+//!   fallback rows addressed to the handle but makes them due now (and
+//!   returns them), returns the sends whose senders are told
+//!   `unregistered` (deleted envelopes, no fallback row for the handle),
+//!   marks the handle. Idempotent.
 //!
 //! Codes and budgets (`codes.rs`):
 //! - `put_code(handle, CodePurpose, salt, hash, expires_at, now)`: replaces
@@ -60,12 +63,14 @@
 //! - `expire(now) -> u64`; `next_expiry() -> Option<SystemTime>`.
 //!
 //! SMS fallbacks (`fallbacks.rs`, which also describes the worker):
-//! - `due_fallbacks(now, limit) -> Vec<FallbackRecord>`, earliest first;
+//! - `due_fallbacks(now, limit) -> Vec<FallbackRecord>`, earliest first,
+//!   each with its send's client message id;
 //!   `next_fallback_due() -> Option<SystemTime>`.
 //! - `finish_fallback(send_id, recipient_handle) -> Option<FinishedFallback>`:
 //!   deletes the row and the recipient's unacked envelopes of the send;
-//!   `None` when the row was gone (an ack, a deregistration or another
-//!   node won).
+//!   `None` when the row was gone (an ack or another node won).
+//! - `drop_fallback(send_id, recipient_handle) -> bool`: deletes the row
+//!   only, for a fallback the SMS policy refuses for good.
 //!
 //! Blocks (`blocks.rs`):
 //! - `block(blocker, blocked, now) -> bool` (new?), `unblock(blocker,
@@ -90,7 +95,7 @@ mod envelopes;
 mod fallbacks;
 mod sends;
 
-use crate::db::{row, Arg, Db};
+use crate::db::{row, Arg, Backend, Db, Tx};
 use crate::model::{from_ms, EnvelopeRecord, FallbackRecord};
 
 /// The network's tables, borrowed from a [`crate::Store`]. Copying it is
@@ -116,6 +121,15 @@ const IN_CHUNK: usize = 500;
 /// `$first, $first+1, …`: `n` parameters for an `IN (…)` list.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `" FOR UPDATE"` on PostgreSQL; nothing on SQLite, whose write
+/// transaction holds the whole database.
+fn for_update(tx: &Tx) -> &'static str {
+    match tx.backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE",
+    }
 }
 
 /// `limit` clamped to `1..=MAX_BATCH`, as a bound parameter.
@@ -157,18 +171,27 @@ row! {
         send_id: String,
         recipient_handle: String,
         sender_device: String,
+        client_message_id: String,
         text: String,
         due_at: i64,
     }
 }
 
-const FALLBACK_COLUMNS: &str = "send_id, recipient_handle, sender_device, text, due_at";
+/// The columns of a [`FallbackRow`], selected from [`FALLBACK_FROM`].
+const FALLBACK_COLUMNS: &str =
+    "f.send_id, f.recipient_handle, f.sender_device, s.client_message_id, f.text, f.due_at";
+
+/// Fallback rows with their send, for its client message id. Every
+/// fallback row has its send: a foreign key, and `purge_sends` keeps a
+/// send while a fallback row refers to it.
+const FALLBACK_FROM: &str = "net_fallbacks f JOIN net_sends s ON s.id = f.send_id";
 
 fn fallback(r: FallbackRow) -> FallbackRecord {
     FallbackRecord {
         send_id: r.send_id,
         recipient_handle: r.recipient_handle,
         sender_device: r.sender_device,
+        client_message_id: r.client_message_id,
         text: r.text,
         due_at: from_ms(r.due_at),
     }

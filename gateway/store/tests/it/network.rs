@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use bubblegate_store::{
-    CodePurpose, Day, DeviceRecord, Error, NewDevice, NewEnvelope, NewFallback, NewSend,
-    SendRecorded, Store,
+    CodePurpose, Day, DeviceRecord, Error, FallbackRecord, NewDevice, NewEnvelope, NewFallback,
+    NewSend, SendRecorded, Store, UnregisteredSend,
 };
 
 use crate::support::{at, on_both_backends, TestDb};
@@ -20,6 +20,8 @@ on_both_backends!(
     budget_stops_at_its_limit,
     concurrent_budget_takers_never_pass_the_limit,
     deregister_revokes_and_returns_queued_work,
+    deregister_keeps_fallbacks_due_now_and_names_the_unregistered,
+    deregister_and_acks_race_to_one_end,
     deregister_and_registration_race_to_one_end,
     blocks_are_per_handle,
 );
@@ -327,19 +329,11 @@ async fn deregister_revokes_and_returns_queued_work(db: TestDb) {
     let got: Vec<_> = d.envelopes.iter().map(|e| (e.id.as_str(), e.send_id.as_deref())).collect();
     assert_eq!(got, [("e-a1", Some("s1")), ("e-a2", Some("s1")), ("e-hub", None)]);
     assert_eq!(d.envelopes[0].body, "{\"id\":\"e-a1\"}");
-    let fb: Vec<_> = d
-        .fallbacks
-        .iter()
-        .map(|f| {
-            (
-                f.send_id.as_str(),
-                f.recipient_handle.as_str(),
-                f.sender_device.as_str(),
-                f.text.as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(fb, [("s1", ALICE, "b1", "see you at 8, +31612345678")]);
+    // Alice's fallback is kept, due now, with what the hub needs to send
+    // it and tell Bob; s1 keeps a fallback, so nobody hears `unregistered`.
+    assert_eq!(fallbacks(&d.fallbacks), [("s1", ALICE, "b1", "m1", "see you at 8, +31612345678")]);
+    assert_eq!(d.fallbacks[0].due_at, at(10));
+    assert!(d.unregistered.is_empty(), "{:?}", d.unregistered);
 
     // The tokens are dead, the devices revoked, the queues empty.
     for id in ["a1", "a2"] {
@@ -351,16 +345,28 @@ async fn deregister_revokes_and_returns_queued_work(db: TestDb) {
     assert!(net.active_devices(ALICE, at(0)).await.unwrap().is_empty());
     assert_eq!(net.handle(ALICE).await.unwrap().unwrap().deregistered_at, Some(at(10)));
 
-    // Nobody else lost anything.
+    // Nobody else lost anything, and Carol's fallback keeps its time.
     assert!(net.device_by_token(&token("b1")).await.unwrap().is_some());
     assert_eq!(net.envelopes_for("c1", 100, at(11)).await.unwrap().len(), 1);
     assert_eq!(net.envelopes_for("b2", 100, at(11)).await.unwrap().len(), 1);
+    let due = net.due_fallbacks(at(10), 100).await.unwrap();
+    assert_eq!(due.iter().map(|f| f.recipient_handle.as_str()).collect::<Vec<_>>(), [ALICE]);
     let due = net.due_fallbacks(at(60), 100).await.unwrap();
-    assert_eq!(due.iter().map(|f| f.recipient_handle.as_str()).collect::<Vec<_>>(), [CAROL]);
+    let due: Vec<_> = due.iter().map(|f| f.recipient_handle.as_str()).collect();
+    assert_eq!(due, [ALICE, CAROL]);
 
-    // Again: nothing more to do, and the first time stays.
-    assert_eq!(net.deregister(ALICE, at(20)).await.unwrap(), Default::default());
+    // Again: nothing more to do, the first time stays, and the kept
+    // fallback is still there (the hub's timer has not sent it yet).
+    let again = net.deregister(ALICE, at(20)).await.unwrap();
+    assert!(
+        again.revoked.is_empty() && again.envelopes.is_empty() && again.unregistered.is_empty()
+    );
+    assert_eq!(again.fallbacks, d.fallbacks, "kept, still due at 10");
     assert_eq!(net.handle(ALICE).await.unwrap().unwrap().deregistered_at, Some(at(10)));
+    // Sending it ends it; its envelopes went with the devices.
+    let finished = net.finish_fallback("s1", ALICE).await.unwrap().expect("kept");
+    assert_eq!(finished.deleted_envelopes, 0);
+    assert_eq!(net.deregister(ALICE, at(20)).await.unwrap(), Default::default());
     // A handle never registered: nothing, and no error.
     assert_eq!(net.deregister("+15559999", at(20)).await.unwrap(), Default::default());
 
@@ -371,6 +377,156 @@ async fn deregister_revokes_and_returns_queued_work(db: TestDb) {
     assert_eq!((h.registered_at, h.deregistered_at), (at(30), None));
     assert_eq!(ids(&net.active_devices(ALICE, at(0)).await.unwrap()), ["a3"]);
     assert_eq!(net.deregister(ALICE, at(40)).await.unwrap().revoked, ["a3"]);
+}
+
+/// Fallbacks as `(send, handle, sender, client message id, text)`.
+fn fallbacks(list: &[FallbackRecord]) -> Vec<(&str, &str, &str, &str, &str)> {
+    list.iter()
+        .map(|f| {
+            (
+                f.send_id.as_str(),
+                f.recipient_handle.as_str(),
+                f.sender_device.as_str(),
+                f.client_message_id.as_str(),
+                f.text.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// Unregistered sends as `(send, sender, client message id)`.
+fn unregistered(list: &[UnregisteredSend]) -> Vec<(&str, &str, &str)> {
+    list.iter()
+        .map(|u| (u.send_id.as_str(), u.sender_device.as_str(), u.client_message_id.as_str()))
+        .collect()
+}
+
+async fn deregister_keeps_fallbacks_due_now_and_names_the_unregistered(db: TestDb) {
+    let s = &db.store;
+    let net = s.network();
+    devices(s, &[("a1", ALICE), ("a2", ALICE), ("b1", BOB), ("b2", BOB), ("c1", CAROL)]).await;
+    // s1: Bob to Alice and Carol, fallbacks for both, due at 300.
+    let e = [("e1-a1", "a1", ALICE), ("e1-a2", "a2", ALICE), ("e1-c1", "c1", CAROL)];
+    record(s, &new_send("s1", "b1", "m1", &e, &[(ALICE, 300), (CAROL, 300)])).await;
+    // s2: Bob to Alice, no fallback: Bob hears `unregistered`.
+    record(s, &new_send("s2", "b1", "m2", &[("e2-a1", "a1", ALICE), ("e2-a2", "a2", ALICE)], &[]))
+        .await;
+    // s3: Carol to Alice, a fallback due already (at 5): it keeps its time.
+    record(s, &new_send("s3", "c1", "m3", &[("e3-a1", "a1", ALICE)], &[(ALICE, 5)])).await;
+    // s4: Carol to Alice and Bob, a fallback for Bob only: Carol hears
+    // `unregistered` for Alice.
+    let e = [("e4-a2", "a2", ALICE), ("e4-b1", "b1", BOB)];
+    record(s, &new_send("s4", "c1", "m4", &e, &[(BOB, 300)])).await;
+    // s5: Alice to Carol, the sent copy on her other device: nobody to tell.
+    let e = [("e5-c1", "c1", CAROL), ("e5-a2", "a2", ALICE)];
+    record(s, &new_send("s5", "a1", "m5", &e, &[(CAROL, 300)])).await;
+    // s6: Bob to Alice with a fallback, its envelope acked already.
+    record(s, &new_send("s6", "b2", "m6", &[], &[(ALICE, 300)])).await;
+    // The hub's own envelope names no send.
+    net.insert_envelopes(&[envelope("e-hub", "a1", ALICE, None)]).await.unwrap();
+
+    let d = net.deregister(ALICE, at(10)).await.unwrap();
+    assert_eq!(d.revoked, ["a1", "a2"]);
+    assert_eq!(d.envelopes.len(), 8);
+    let text = "see you at 8, +31612345678";
+    assert_eq!(
+        fallbacks(&d.fallbacks),
+        [
+            ("s1", ALICE, "b1", "m1", text),
+            ("s3", ALICE, "c1", "m3", text),
+            ("s6", ALICE, "b2", "m6", text)
+        ]
+    );
+    let due: Vec<_> = d.fallbacks.iter().map(|f| f.due_at).collect();
+    assert_eq!(due, [at(10), at(5), at(10)], "due now, or earlier if due already");
+    assert_eq!(unregistered(&d.unregistered), [("s2", "b1", "m2"), ("s4", "c1", "m4")]);
+
+    // The store hands them out as due, with their client message ids.
+    let due = net.due_fallbacks(at(10), 100).await.unwrap();
+    assert_eq!(
+        fallbacks(&due),
+        [
+            ("s3", ALICE, "c1", "m3", text),
+            ("s1", ALICE, "b1", "m1", text),
+            ("s6", ALICE, "b2", "m6", text)
+        ]
+    );
+    assert_eq!(net.next_fallback_due().await.unwrap(), Some(at(5)));
+    // The other handles' fallbacks keep their times.
+    let later = net.due_fallbacks(at(300), 100).await.unwrap();
+    let later: Vec<_> = later
+        .iter()
+        .filter(|f| f.recipient_handle != ALICE)
+        .map(|f| (f.send_id.as_str(), f.recipient_handle.as_str(), f.due_at))
+        .collect();
+    assert_eq!(later, [("s1", CAROL, at(300)), ("s4", BOB, at(300)), ("s5", CAROL, at(300))]);
+    assert!(net
+        .due_fallbacks(at(10), 100)
+        .await
+        .unwrap()
+        .iter()
+        .all(|f| f.recipient_handle == ALICE));
+
+    // A policy refusal drops a row and nothing else.
+    assert!(net.drop_fallback("s3", ALICE).await.unwrap());
+    assert!(!net.drop_fallback("s3", ALICE).await.unwrap());
+    assert_eq!(net.finish_fallback("s3", ALICE).await.unwrap(), None);
+    // The sends stay while a fallback row or an envelope refers to them:
+    // s2 and s3 have neither any more.
+    assert_eq!(net.purge_sends(at(1000)).await.unwrap(), 2);
+    assert!(net.send("b1", "m2").await.unwrap().is_none());
+    assert!(net.send("b2", "m6").await.unwrap().is_some());
+    assert_eq!(fallbacks(&net.due_fallbacks(at(10), 100).await.unwrap()).len(), 2);
+}
+
+async fn deregister_and_acks_race_to_one_end(db: TestDb) {
+    devices(&db.store, &[("b1", BOB)]).await;
+    let other = db.second_node().await;
+    for i in 0..8u64 {
+        // A fresh handle per round, with one device and two messages for
+        // it: one with a fallback, one without.
+        let (handle, device) = (format!("+3161000000{i}"), format!("r{i}"));
+        devices(&db.store, &[(&device, &handle)]).await;
+        let (with, bare) = (format!("f{i}"), format!("n{i}"));
+        let (ef, en) = (format!("ef{i}"), format!("en{i}"));
+        record(
+            &db.store,
+            &new_send(&with, "b1", &with, &[(&ef, &device, &handle)], &[(&handle, 300)]),
+        )
+        .await;
+        record(&db.store, &new_send(&bare, "b1", &bare, &[(&en, &device, &handle)], &[])).await;
+        // The device acks both while its handle leaves on another node.
+        let acker = {
+            let (s, device, ids) = (db.store.clone(), device.clone(), vec![ef.clone(), en.clone()]);
+            tokio::spawn(async move { s.network().ack(&device, &ids).await.unwrap() })
+        };
+        let leaver = {
+            let (s, handle) = (other.clone(), handle.clone());
+            tokio::spawn(async move { s.network().deregister(&handle, at(10)).await.unwrap() })
+        };
+        let acked = acker.await.unwrap();
+        let left = leaver.await.unwrap();
+        // Either the ack came first (the fallback is cancelled, nobody is
+        // told), or the deregistration did (the fallback is kept, due now;
+        // the bare message's sender is told): never both, never neither.
+        let net = db.store.network();
+        let due = net.due_fallbacks(at(10), 100).await.unwrap();
+        let kept = due.iter().any(|f| f.send_id == with);
+        if acked.is_empty() {
+            assert_eq!(fallbacks(&left.fallbacks).len(), 1, "round {i}");
+            assert!(kept, "round {i}");
+            assert_eq!(unregistered(&left.unregistered), [(bare.as_str(), "b1", bare.as_str())]);
+            assert_eq!(left.envelopes.len(), 2, "round {i}");
+            net.finish_fallback(&with, &handle).await.unwrap().expect("kept");
+        } else {
+            assert_eq!(acked.len(), 2, "round {i}");
+            assert!(!kept, "round {i}");
+            assert!(left.fallbacks.is_empty() && left.unregistered.is_empty(), "round {i}");
+            assert!(left.envelopes.is_empty(), "round {i}");
+        }
+        assert_eq!(left.revoked, [device.as_str()], "round {i}");
+    }
+    other.close().await;
 }
 
 async fn deregister_and_registration_race_to_one_end(db: TestDb) {
