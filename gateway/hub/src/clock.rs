@@ -38,25 +38,10 @@ pub fn from_millis(ms: i64) -> SystemTime {
 }
 
 /// The UTC day of `t` (for the daily verification-SMS budget), and the
-/// next UTC midnight after it. Days are counted with Howard Hinnant's
-/// `civil_from_days`.
+/// next UTC midnight after it.
 pub fn utc_day(t: SystemTime) -> (bubblegate_store::Day, SystemTime) {
-    const DAY: u64 = 86_400;
-    let days = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / DAY);
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let fallback = bubblegate_store::Day::new(1970, 1, 1);
-    let day = u16::try_from(year).ok().and_then(|y| bubblegate_store::Day::new(y, month, day));
-    // Proven: 1970-01-01 is a date with a four-digit year.
-    let day = day.or(fallback).expect("1970-01-01 is a valid day");
-    (day, UNIX_EPOCH + Duration::from_secs((days + 1) * DAY))
+    use bubblegate_store::calendar;
+    (calendar::utc_day(t), calendar::next_utc_midnight(t))
 }
 
 /// The wall clock.

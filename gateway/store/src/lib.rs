@@ -26,6 +26,7 @@
 //! again. Duplicates are therefore bounded by the parts that were
 //! `submitting` at the crash: at most one per modem.
 
+pub mod calendar;
 mod db;
 mod error;
 mod idempotency;
