@@ -19,6 +19,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 mod auth;
@@ -140,6 +141,15 @@ pub async fn serve_with(
     let metrics = Arc::new(metrics::Metrics::default());
     let hooks = webhooks::spawn(gw.events(), &cfg, shutdown.clone(), metrics.clone());
     let app = routes::app(gw, cfg, shutdown.clone(), metrics, extension);
+    // Without TCP_NODELAY, a small frame written right after another (an
+    // envelope pushed just after an `acked` answer) waits for the peer's
+    // delayed ACK, about 40 ms: Nagle's algorithm (RFC 896) meeting
+    // delayed ACKs (RFC 1122 4.2.3.2).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await;

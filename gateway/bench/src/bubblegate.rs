@@ -15,7 +15,7 @@
 //! default `DeliveryReport = no`, so that both systems do the same work.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -25,6 +25,9 @@ use tokio::process::Command;
 use crate::http::Client;
 use crate::process::{Process, Usage};
 use crate::sim::SimModem;
+
+/// Shared with `bubblegate-relay-bench`.
+pub use crate::process::locate;
 
 /// The admin token of the benchmark's daemons.
 const TOKEN: &str = "bubblegate-bench-admin-token";
@@ -140,25 +143,6 @@ fn config_text(db: &Path, listen: SocketAddr, modems: &[SimModem], profile: &str
 /// A path inside a TOML basic string.
 fn toml_escape(path: &Path) -> String {
     path.display().to_string().replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-/// Where `bubblegate` is: beside this binary (both built into
-/// `target/release`), unless given.
-pub fn locate(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    let path = match given {
-        Some(path) => path,
-        None => std::env::current_exe()
-            .context("cannot find this binary's path")?
-            .with_file_name("bubblegate"),
-    };
-    if !path.is_file() {
-        bail!(
-            "no bubblegate binary at {}: build it first (`cargo build --release -p bubblegate`) \
-             or pass --bubblegate PATH",
-            path.display()
-        );
-    }
-    Ok(path)
 }
 
 #[cfg(test)]

@@ -11,9 +11,7 @@
 
 mod bubblegate;
 mod gammu;
-mod http;
 mod measure;
-mod process;
 mod report;
 mod run;
 mod sim;
@@ -23,6 +21,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use bubblegate_bench::{http, process};
 use clap::{Parser, ValueEnum};
 
 use report::{Conditions, Report, System};

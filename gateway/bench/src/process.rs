@@ -1,9 +1,9 @@
 //! The systems under test as child processes: started so that they die
 //! with the benchmark (killed on drop, and by the kernel if the benchmark
 //! itself is killed), stopped gracefully with SIGTERM and a bound, and
-//! measured through `/proc/<pid>`.
+//! measured through `/proc/<pid>`; and where the `bubblegate` binary is.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
@@ -77,6 +77,25 @@ impl Process {
             }
         }
     }
+}
+
+/// Where `bubblegate` is: beside this binary (both built into
+/// `target/release`), unless given.
+pub fn locate(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let path = match given {
+        Some(path) => path,
+        None => std::env::current_exe()
+            .context("cannot find this binary's path")?
+            .with_file_name("bubblegate"),
+    };
+    if !path.is_file() {
+        bail!(
+            "no bubblegate binary at {}: build it first (`cargo build --release -p bubblegate`) \
+             or pass --bubblegate PATH",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 /// Memory and CPU use of one process, from `/proc`.
