@@ -86,6 +86,10 @@ fn two_accounts_with_two_devices_each_exchange_messages() {
             alice1.state().registration.as_ref().unwrap().device_id,
             "the sent copy comes from the sending device"
         );
+        match &sync.content {
+            Content::Text { to, .. } => assert_eq!(to, &vec![BOB.to_owned()], "filed under Bob"),
+            other => panic!("not a text: {other:?}"),
+        }
 
         // Acks delete: Bob's tablet acks by HTTP; nothing is left for it,
         // and the phone's stream ack emptied its queue too.
@@ -134,7 +138,11 @@ fn a_mixed_group_routes_each_member_and_blocking_drops_silently() {
         };
         let recipients: Vec<String> =
             [BOB, CAROL, "dan@example.org"].iter().map(|s| (*s).to_owned()).collect();
-        let content = Content::Text { body: "pizza at 7?".into(), group: Some(group.clone()) };
+        let content = Content::Text {
+            body: "pizza at 7?".into(),
+            group: Some(group.clone()),
+            to: Vec::new(),
+        };
         let report = alice
             .send_with(&recipients, &content, Some(group), SmsChoice::Auto { fallback: false })
             .await

@@ -190,7 +190,7 @@ fn api_url(daemon: &Daemon) -> String {
 
 /// A text message.
 pub fn text(body: &str) -> Content {
-    Content::Text { body: body.to_owned(), group: None }
+    Content::text(body)
 }
 
 /// Sends `content` to `to`, with `sms` as the SMS part.

@@ -438,6 +438,20 @@ impl Device {
                 _ => None,
             },
         };
+        // A text says whom it is for, so that this handle's other devices
+        // can file the sent copy in its conversation.
+        let addressed;
+        let content = match content {
+            Content::Text { body, group, to } if to.is_empty() => {
+                addressed = Content::Text {
+                    body: body.clone(),
+                    group: group.clone(),
+                    to: recipients.to_vec(),
+                };
+                &addressed
+            }
+            other => other,
+        };
         let client_message_id = new_message_id();
         let created_at = now_ms();
         let sender = Sender { handle: reg.handle.clone(), device_id: reg.device_id.clone() };

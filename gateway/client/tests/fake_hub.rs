@@ -400,7 +400,7 @@ async fn device(dir: &Path, name: &str, url: &str, phone: &str) -> Device {
 }
 
 fn text(body: &str) -> Content {
-    Content::Text { body: body.into(), group: None }
+    Content::text(body)
 }
 
 fn bodies(incoming: &[Incoming]) -> Vec<String> {

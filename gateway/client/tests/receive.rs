@@ -85,7 +85,7 @@ impl World {
 }
 
 fn text(body: &str) -> Content {
-    Content::Text { body: body.into(), group: None }
+    Content::text(body)
 }
 
 fn received(incoming: Incoming) -> Content {

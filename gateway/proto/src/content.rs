@@ -37,6 +37,11 @@ pub enum Content {
         body: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<GroupInfo>,
+        /// The recipients as the sender addressed them, so that the
+        /// sender's other devices can file the sent copy in its
+        /// conversation. The client fills it in when it sends.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        to: Vec<String>,
     },
     Reaction {
         /// The client message id reacted to.
@@ -79,6 +84,11 @@ pub enum Content {
 }
 
 impl Content {
+    /// A plain text to be addressed when sent.
+    pub fn text(body: impl Into<String>) -> Content {
+        Content::Text { body: body.into(), group: None, to: Vec::new() }
+    }
+
     /// The header kind that must accompany this content.
     pub fn kind(&self) -> Kind {
         match self {
@@ -118,6 +128,15 @@ impl Content {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_recipients_reads_as_before() {
+        let old = br#"{"kind":"text","body":"hi"}"#;
+        assert_eq!(Content::from_bytes(old, Kind::Text).unwrap(), Content::text("hi"));
+        let addressed = Content::Text { body: "hi".into(), group: None, to: vec!["+31".into()] };
+        let json = String::from_utf8(addressed.to_bytes().unwrap()).unwrap();
+        assert_eq!(json, r#"{"kind":"text","body":"hi","to":["+31"]}"#);
+    }
 
     #[test]
     fn json_form_is_tagged_by_kind() {

@@ -350,7 +350,7 @@ pub async fn send_one(
     to: usize,
     body: String,
 ) -> anyhow::Result<Sent> {
-    let content = Content::Text { body, group: None };
+    let content = Content::text(body);
     let start = Instant::now();
     let report = device
         .send_with(std::slice::from_ref(&handles[to]), &content, None, SmsChoice::Never)

@@ -401,7 +401,7 @@ async fn send(device: &mut Device, args: SendArgs) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let content = Content::Text { body: args.text.clone(), group: group.clone() };
+    let content = Content::Text { body: args.text.clone(), group: group.clone(), to: Vec::new() };
     let choice = if args.no_green {
         SmsChoice::Never
     } else if let Some(text) = args.sms_text {
@@ -468,11 +468,14 @@ async fn send(device: &mut Device, args: SendArgs) -> Result<(), Failure> {
 // ------------------------------------------------------------ receive
 
 /// One line for a received or rejected envelope.
-fn incoming_line(incoming: &Incoming, json: bool) -> (String, bool) {
+///
+/// `own` is this device's handle: a text from it is the sent copy of a
+/// message this handle's other device sent, shown with its recipients.
+fn incoming_line(incoming: &Incoming, json: bool, own: Option<&str>) -> (String, bool) {
     match incoming {
         Incoming::Received(r) if json => (json_line(&tagged("message", r)), true),
         Incoming::Rejected(r) if json => (json_line(&tagged("rejected", r)), true),
-        Incoming::Received(r) => (message_line(r), true),
+        Incoming::Received(r) => (message_line(r, own), true),
         // People see rejections on stderr, apart from the messages.
         Incoming::Rejected(r) => (rejected_line(r), false),
     }
@@ -488,14 +491,18 @@ fn tagged<T: serde::Serialize>(kind: &str, value: &T) -> serde_json::Value {
     serde_json::Value::Object(object)
 }
 
-fn message_line(r: &Received) -> String {
+fn message_line(r: &Received, own: Option<&str>) -> String {
     let from = match &r.meta.sender {
         Some(s) => format!("{} ({})", s.handle, s.device_id),
         None => "hub".to_owned(),
     };
+    let sent_copy = r.meta.sender.as_ref().is_some_and(|s| Some(s.handle.as_str()) == own);
     let what = match &r.content {
-        Content::Text { body, group: Some(g) } => format!("[{}] {body}", g.name),
-        Content::Text { body, group: None } => body.clone(),
+        Content::Text { body, group: Some(g), .. } => format!("[{}] {body}", g.name),
+        Content::Text { body, group: None, to } if sent_copy && !to.is_empty() => {
+            format!("(sent to {}) {body}", to.join(", "))
+        }
+        Content::Text { body, group: None, .. } => body.clone(),
         Content::Reaction { target, emoji } => format!("reacted {emoji} to {target}"),
         Content::Edit { target, body } => format!("edited {target}: {body}"),
         Content::Unsend { target } => format!("unsent {target}"),
@@ -526,8 +533,8 @@ fn rejected_line(r: &Rejected) -> String {
     format!("(dropped envelope {} from {from}: {} [{}])\n", r.meta.id, r.reason, r.reason.code())
 }
 
-fn show(incoming: &Incoming, json: bool) {
-    let (line, to_stdout) = incoming_line(incoming, json);
+fn show(incoming: &Incoming, json: bool, own: Option<&str>) {
+    let (line, to_stdout) = incoming_line(incoming, json, own);
     if to_stdout {
         out(&line);
     } else {
@@ -538,6 +545,7 @@ fn show(incoming: &Incoming, json: bool) {
 async fn listen(device: &mut Device, args: ListenArgs) -> Result<(), Failure> {
     let wanted = if args.once { Some(1) } else { args.count };
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
+    let own = own_handle(device);
     let mut listener = device.listen().await?;
     if !args.json {
         eprintln!("(listening; Ctrl-C stops)");
@@ -561,7 +569,7 @@ async fn listen(device: &mut Device, args: ListenArgs) -> Result<(), Failure> {
             }
             Some(Err(e)) => return Err(e.into()),
             Some(Ok(incoming)) => {
-                show(&incoming, args.json);
+                show(&incoming, args.json, own.as_deref());
                 if let Incoming::Received(r) = &incoming {
                     got += 1;
                     if !args.no_ack {
@@ -581,6 +589,11 @@ async fn listen(device: &mut Device, args: ListenArgs) -> Result<(), Failure> {
     }
 }
 
+/// This device's handle, once registered.
+fn own_handle(device: &Device) -> Option<String> {
+    device.state().registration.as_ref().map(|r| r.handle.to_string())
+}
+
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -589,10 +602,11 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 async fn fetch(device: &mut Device, args: FetchArgs) -> Result<(), Failure> {
+    let own = own_handle(device);
     let incoming = device.fetch(args.limit).await?;
     let mut ids = Vec::new();
     for item in &incoming {
-        show(item, args.json);
+        show(item, args.json, own.as_deref());
         if let Incoming::Received(r) = item {
             ids.push(r.meta.id.clone());
         }

@@ -667,7 +667,7 @@ impl TestDevice {
 }
 
 pub fn text(body: &str) -> Content {
-    Content::Text { body: body.into(), group: None }
+    Content::text(body)
 }
 
 pub fn group_text(body: &str, name: &str, members: &[&str]) -> Content {
@@ -678,6 +678,7 @@ pub fn group_text(body: &str, name: &str, members: &[&str]) -> Content {
             name: name.into(),
             members: members.iter().map(|m| m.to_string()).collect(),
         }),
+        to: Vec::new(),
     }
 }
 
