@@ -399,3 +399,23 @@ fn an_unreachable_server_exits_3() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("cannot reach the Bubblegate API"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn completions_cover_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bubblegate"))
+            .args(["completions", shell])
+            .output()
+            .expect("bubblegate runs");
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8(out.stdout).expect("utf-8");
+        for word in ["device", "deregister", "modems", "pdu", "demo", "send"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_bubblegate"))
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("bubblegate runs");
+    assert_eq!(bad.status.code(), Some(2), "an unknown shell is a usage error");
+}

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cli;
 
@@ -37,6 +37,14 @@ enum Command {
     /// Be a device of the encrypted network: register a number, send and
     /// receive end-to-end encrypted messages, manage blocks and keys.
     Device(cli::device::DeviceArgs),
+    /// Print a shell completion script: `bubblegate completions bash >
+    /// ~/.local/share/bash-completion/completions/bubblegate` (bash), or
+    /// into a directory on `$fpath` as `_bubblegate` (zsh), or
+    /// `~/.config/fish/completions/bubblegate.fish` (fish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,5 +57,14 @@ fn main() -> ExitCode {
         Command::Demo(args) => cli::demo::run(args),
         Command::Client(cmd) => cli::client::run(cmd),
         Command::Device(args) => cli::device::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Args::command(),
+                "bubblegate",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
     }
 }
