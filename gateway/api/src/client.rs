@@ -137,7 +137,11 @@ impl Client {
             None => None,
         };
         let answer = self.send(method, path, body).await?;
-        Ok(RawAnswer { status: answer.status.as_u16(), body: answer.body.to_vec() })
+        Ok(RawAnswer {
+            status: answer.status.as_u16(),
+            body: answer.body.to_vec(),
+            retry_after: answer.retry_after,
+        })
     }
 
     /// The [`ClientError`] for an answer that is not a success, as
@@ -317,6 +321,8 @@ fn encode_segment(text: &str) -> String {
 pub struct RawAnswer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The `Retry-After` header in seconds, e.g. with a 429.
+    pub retry_after: Option<u64>,
 }
 
 /// An open WebSocket of JSON text frames, from [`Client::websocket`].

@@ -85,6 +85,9 @@ pub(crate) enum HttpError {
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub body: Bytes,
+    /// `Retry-After` in seconds (RFC 9110 10.2.3), when the server sent
+    /// one in that form.
+    pub retry_after: Option<u64>,
 }
 
 /// Sends one request and reads the whole answer, within `timeout`.
@@ -143,7 +146,12 @@ async fn exchange_inner(
         .await
         .map_err(|e| HttpError::Protocol(e.to_string()))?
         .to_bytes();
-    Ok(Answer { status: parts.status, body })
+    let retry_after = parts
+        .headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    Ok(Answer { status: parts.status, body, retry_after })
 }
 
 #[cfg(test)]

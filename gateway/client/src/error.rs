@@ -46,8 +46,14 @@ pub enum DeviceError {
     Timeout { url: String, timeout: Duration },
     #[error("the hub refused this device's token (401: {message}); the device was probably deregistered: register it again")]
     Unauthorized { message: String },
-    #[error("the hub is rate limiting this device or number (429): {message}; try again later")]
-    RateLimited { message: String },
+    #[error("the hub is rate limiting this device or number (429): {message}; {wait}")]
+    RateLimited {
+        message: String,
+        /// The hub's `Retry-After`, in seconds.
+        retry_after: Option<u64>,
+        /// What to tell a person: when to try again.
+        wait: String,
+    },
     #[error("the hub answered {}: {}{}", .0.status, .0.message, field_note(.0.field.as_deref()))]
     Hub(Box<HubError>),
     #[error("unexpected answer from the hub at {url}: {reason}")]

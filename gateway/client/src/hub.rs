@@ -54,7 +54,7 @@ impl Hub {
     ) -> Result<T, DeviceError> {
         let answer = self.client.exchange_json(method, path, body).await.map_err(from_client)?;
         if !(200..300).contains(&answer.status) {
-            return Err(self.error(answer.status, &answer.body));
+            return Err(self.error(answer.status, &answer.body, answer.retry_after));
         }
         let body: &[u8] = if answer.body.is_empty() { b"null" } else { &answer.body };
         serde_json::from_slice(body).map_err(|e| DeviceError::Protocol {
@@ -73,7 +73,7 @@ impl Hub {
         self.client.websocket(path).await.map_err(from_client)
     }
 
-    fn error(&self, status: u16, body: &[u8]) -> DeviceError {
+    fn error(&self, status: u16, body: &[u8], retry_after: Option<u64>) -> DeviceError {
         let Ok(ErrorBody { error }) = serde_json::from_slice::<ErrorBody>(body) else {
             return DeviceError::Protocol {
                 url: self.url().to_owned(),
@@ -82,7 +82,14 @@ impl Hub {
         };
         match status {
             401 => DeviceError::Unauthorized { message: error.message },
-            429 => DeviceError::RateLimited { message: error.message },
+            429 => DeviceError::RateLimited {
+                message: error.message,
+                wait: match retry_after {
+                    Some(s) => format!("try again in {s} s"),
+                    None => "try again later".to_owned(),
+                },
+                retry_after,
+            },
             _ => DeviceError::Hub(Box::new(HubError {
                 status,
                 code: error.code,

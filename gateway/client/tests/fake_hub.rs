@@ -341,7 +341,15 @@ async fn blocks(AxumState(fake): AxumState<Shared>, headers: HeaderMap) -> Respo
     Json(json!({"blocked": hub.blocks})).into_response()
 }
 
-async fn deregister_request() -> Response {
+/// A number whose code requests the fake hub rate-limits.
+const LIMITED: &str = "+31699999999";
+
+async fn deregister_request(Json(body): Json<CodeRequest>) -> Response {
+    if body.phone == LIMITED {
+        let mut answer = error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many codes");
+        answer.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("42"));
+        return answer;
+    }
     (StatusCode::ACCEPTED, Json(json!({"expires_in": 600}))).into_response()
 }
 
@@ -675,6 +683,14 @@ async fn blocks_deregistration_and_errors() {
     let err = dave.verify("000000", "x").await.unwrap_err();
     assert_eq!(err.hub_code(), Some("invalid_request"));
     assert!(dave.state().pending.is_some(), "a failed verify keeps the pending registration");
+
+    // A rate limit says when to try again.
+    let limited = alice.deregister_request(LIMITED).await.unwrap_err();
+    assert!(
+        matches!(limited, DeviceError::RateLimited { retry_after: Some(42), .. }),
+        "{limited:?}"
+    );
+    assert!(limited.to_string().contains("try again in 42 s"), "{limited}");
 
     assert_eq!(alice.deregister_request(ALICE).await.unwrap(), Some(600));
     let done = alice.deregister_confirm(ALICE, CODE).await.unwrap();
