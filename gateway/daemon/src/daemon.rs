@@ -1,16 +1,21 @@
 //! The daemon's life: [`Daemon::start`] opens the store, puts back the
 //! parts a crash left `submitting`, records the configured modems, starts
-//! one supervised actor per modem with its outbox and inbox workers, and
-//! the housekeeping task; [`Running::shutdown`] stops them in order.
+//! one supervised actor per modem with its outbox and inbox workers, the
+//! housekeeping task and the hand-off task (received SMS to the hub,
+//! `network.rs`); [`Running::shutdown`] stops them in order.
 //!
 //! Start order matters: crash recovery runs before any worker can claim,
 //! and each modem's event subscription is taken right after its actor is
-//! spawned, before the actor can have read anything from the modem.
+//! spawned, before the actor can have read anything from the modem. The
+//! hand-off task waits for the hub ([`Daemon::attach_hub`]), then hands it
+//! every received SMS still pending in the store, a crash's too.
 //!
-//! Shutdown order matters too: workers stop claiming first and finish the
-//! part they hold (the actor completes a `+CMGS` in flight within its
-//! grace, and the outcome is committed), then the actors stop, then the
-//! store closes. Every step has a bound.
+//! Shutdown order matters too: the hand-off task stops first, finishing
+//! the message in hand while the gateway still takes the SMS the hub
+//! queues (a STOP's code); then workers stop claiming and finish the part
+//! they hold (the actor completes a `+CMGS` in flight within its grace,
+//! and the outcome is committed), then the actors stop, then the store
+//! closes. Every step has a bound.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -32,7 +37,7 @@ use crate::compose::Composer;
 use crate::config::{Config, InboxSettings, ModemSettings, OutboxSettings, PortSpec};
 use crate::policy::Policy;
 use crate::pool::{Pool, PoolModem};
-use crate::{housekeeping, inbox, outbox};
+use crate::{housekeeping, inbox, network, outbox};
 
 /// Events a slow API subscriber may fall behind by.
 const EVENT_BUFFER: usize = 1024;
@@ -86,6 +91,8 @@ pub struct Running {
     daemon: Daemon,
     token: CancellationToken,
     tracker: TaskTracker,
+    /// The hand-off task's, stopped before the rest.
+    hand_off: (CancellationToken, TaskTracker),
     supervisor: Supervisor,
     grace: Duration,
 }
@@ -168,6 +175,8 @@ impl Daemon {
         }
         let wakeups = inner.store.wakeups().await.map_err(StartError::Prepare)?;
         tracker.spawn(housekeeping::run(inner.clone(), wakeups, workers.clone()));
+        let hand_off = (token.child_token(), TaskTracker::new());
+        hand_off.1.spawn(network::hand_offs(inner.clone(), hand_off.0.clone()));
         tracing::info!(
             modems = config.modems.len(),
             node = %config.node,
@@ -177,6 +186,7 @@ impl Daemon {
             daemon: Daemon { inner },
             token: workers,
             tracker,
+            hand_off,
             supervisor,
             grace: config.shutdown_grace,
         })
@@ -192,18 +202,26 @@ impl Running {
         self.daemon.clone()
     }
 
-    /// Stops in order, within the shutdown grace: workers finish the part
-    /// they hold and stop claiming, then the modem actors stop, then the
-    /// store closes (at most 10 s more). Returns whether everything
-    /// stopped in time.
+    /// Stops in order, within the shutdown grace: the hand-off task
+    /// finishes the message in hand (what it has not handed over stays
+    /// pending for the next start), workers finish the part they hold and
+    /// stop claiming, then the modem actors stop, then the store closes
+    /// (at most 10 s more). Returns whether everything stopped in time.
     pub async fn shutdown(self) -> bool {
         let inner = &self.daemon.inner;
+        // One deadline for all the tasks and actors, so that the whole
+        // stop stays within the grace (and systemd's TimeoutStopSec).
+        let deadline = tokio::time::Instant::now() + self.grace;
+        let (hand_off, hand_off_tracker) = self.hand_off;
+        hand_off.cancel();
+        hand_off_tracker.close();
+        let handed = tokio::time::timeout_at(deadline, hand_off_tracker.wait()).await.is_ok();
+        if !handed {
+            tracing::error!(grace = ?self.grace, "the hub still busy at the shutdown bound");
+        }
         inner.stopping.store(true, Ordering::SeqCst);
         self.token.cancel();
         self.tracker.close();
-        // One deadline for workers and actors together, so that the whole
-        // stop stays within the grace (and systemd's TimeoutStopSec).
-        let deadline = tokio::time::Instant::now() + self.grace;
         let workers_done = tokio::time::timeout_at(deadline, self.tracker.wait()).await.is_ok();
         if !workers_done {
             tracing::error!(grace = ?self.grace, "workers still busy at the shutdown bound");
@@ -214,7 +232,7 @@ impl Running {
             tracing::error!("the store did not close within 10 s");
         }
         tracing::info!("gateway stopped");
-        workers_done && actors_done
+        handed && workers_done && actors_done
     }
 }
 

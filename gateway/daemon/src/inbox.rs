@@ -16,8 +16,10 @@
 //!   part.
 //! - An undecodable PDU is logged and confirmed, so that a broken message
 //!   cannot fill the SIM.
-//! - A complete message, once committed, is handed to the encrypted
-//!   network's hub when there is one (`network.rs`).
+//! - A complete message is committed pending for the encrypted network's
+//!   hub; the inbox then wakes the hand-off task (`network.rs`), which
+//!   hands the hub what is pending in the store. A crash between the two
+//!   loses nothing: the next start hands it over.
 //! - State changes go to the API's event stream; an identified modem's
 //!   profile and IMEI are recorded.
 
@@ -161,7 +163,8 @@ async fn inbound(inner: &Inner, modem: &PoolModem, m: InboundMessage) {
     );
     if let Some(message) = stored.complete_message {
         tracing::trace!(from = %message.sender, "inbound message from");
-        // Committed: the hub may act on it (STOP, owned-SIM forwarding).
+        // Committed, pending: the hand-off task gives it to the hub (STOP,
+        // owned-SIM forwarding).
         crate::network::forward(inner, &message).await;
         let to = modem.number.clone();
         inner.publish(GatewayEvent::Inbound { message: mapping::inbound(message, to) });

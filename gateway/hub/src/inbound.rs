@@ -7,13 +7,24 @@
 //!   active device of the owner's handle (kind `sms`, signed by the hub)
 //!   and queued: "text message forwarding". The network tables keep only
 //!   the sealed copies; the inbox keeps the SMS as it keeps every other.
+//!
+//! [`hand_off`] is the durable way in, for a message the inbox stored
+//! pending: the STOP's code is queued first, then the forwarded envelopes
+//! are queued in the same transaction that marks the message handled
+//! ([`bubblegate_store::Store::finish_hand_off`]). A message handed over
+//! again (the process died before that commit, or a store error made the
+//! daemon retry) is forwarded once: the second commit finds it handled and
+//! queues nothing. Its STOP may be answered twice: a second code replaces
+//! the first, which is acceptable for a message that asks for a code.
+//! [`handle`] is the same without the inbox's record (no mark, no retry).
 
 use bubblegate_proto::{Content, E164};
-use bubblegate_store::CodePurpose;
+use bubblegate_store::{CodePurpose, DeviceRecord, InboundId, NewEnvelope};
 
 use crate::clock::millis;
 use crate::codes::{self, Origin};
-use crate::envelope::queue_from_hub;
+use crate::envelope::{from_hub, queue_from_hub};
+use crate::error::HubError;
 use crate::routes::directory::active_devices;
 use crate::sms::InboundSms;
 use crate::Inner;
@@ -24,17 +35,12 @@ fn is_stop(body: &str) -> bool {
     word.eq_ignore_ascii_case("stop") || word.eq_ignore_ascii_case("deregister")
 }
 
+/// Acts on `sms` without a record of it: failures are logged.
 pub(crate) async fn handle(inner: &Inner, sms: InboundSms) {
-    if is_stop(&sms.body) {
-        // A sender in national form is read in the default region.
-        if let Ok(handle) = E164::parse(&sms.from, inner.config.default_region.as_deref()) {
-            stop(inner, &handle).await;
-        }
+    if let Err(err) = stop_if_asked(inner, &sms).await {
+        tracing::warn!(%err, "cannot look up the sender of a STOP");
     }
-    let Some(owned) = inner.config.owned_sims.iter().find(|o| o.modem == sms.modem) else {
-        return;
-    };
-    let devices = match active_devices(inner, &owned.handle).await {
+    let devices = match owner_devices(inner, &sms).await {
         Ok(d) => d,
         Err(err) => {
             tracing::error!(%err, "cannot find the owner's devices; the SMS is not forwarded");
@@ -42,12 +48,9 @@ pub(crate) async fn handle(inner: &Inner, sms: InboundSms) {
         }
     };
     if devices.is_empty() {
-        tracing::info!(modem = %sms.modem, "no active device to forward an SMS to");
         return;
     }
-    let content =
-        Content::Sms { from: sms.from, body: sms.body, received_at: millis(sms.received_at) };
-    match queue_from_hub(inner, &devices, &content).await {
+    match queue_from_hub(inner, &devices, &content(sms.clone())).await {
         Ok(n) => {
             inner.metrics.forwarded_sms();
             tracing::info!(modem = %sms.modem, devices = n, "SMS forwarded, sealed");
@@ -56,18 +59,86 @@ pub(crate) async fn handle(inner: &Inner, sms: InboundSms) {
     }
 }
 
-async fn stop(inner: &Inner, handle: &E164) {
-    match crate::deregister::registered(inner, handle).await {
-        Ok(true) => {}
-        Ok(false) => return,
-        Err(err) => {
-            tracing::warn!(%err, "cannot look up the sender of a STOP");
-            return;
+/// Acts on `sms`, the inbox's pending message `id`, and marks it handled.
+/// A store error leaves it pending, for the caller to hand over again.
+pub(crate) async fn hand_off(
+    inner: &Inner,
+    id: InboundId,
+    sms: InboundSms,
+) -> Result<(), bubblegate_store::Error> {
+    stop_if_asked(inner, &sms).await.map_err(store_error)?;
+    let devices = owner_devices(inner, &sms).await.map_err(store_error)?;
+    let now = inner.clock.now();
+    let content = content(sms.clone());
+    let mut envelopes: Vec<NewEnvelope> = Vec::with_capacity(devices.len());
+    for device in &devices {
+        match from_hub(inner, device, &content, now) {
+            Ok(e) => envelopes.push(e),
+            // A device whose stored key is unusable never gets a copy;
+            // the others still do.
+            Err(err) => {
+                tracing::error!(%err, device = %device.id, "cannot seal an SMS to a device")
+            }
         }
     }
-    match codes::send(inner, handle, CodePurpose::Deregister, Origin::Sms).await {
+    if !inner.store.finish_hand_off(id, &envelopes, now).await? {
+        tracing::debug!(%id, "a received SMS was handled already");
+        return Ok(());
+    }
+    if !envelopes.is_empty() {
+        inner.metrics.forwarded_sms();
+        inner.metrics.queued(envelopes.len() as u64);
+        inner.expiry_wake.notify_one();
+        for e in &envelopes {
+            inner.notifier.wake(&e.recipient_device);
+        }
+        tracing::info!(modem = %sms.modem, devices = envelopes.len(), "SMS forwarded, sealed");
+    }
+    Ok(())
+}
+
+/// The active devices of the owner of the SIM `sms` came to; none when
+/// the SIM is not owned.
+async fn owner_devices(inner: &Inner, sms: &InboundSms) -> Result<Vec<DeviceRecord>, HubError> {
+    let Some(owned) = inner.config.owned_sims.iter().find(|o| o.modem == sms.modem) else {
+        return Ok(Vec::new());
+    };
+    let devices = active_devices(inner, &owned.handle).await?;
+    if devices.is_empty() {
+        tracing::info!(modem = %sms.modem, "no active device to forward an SMS to");
+    }
+    Ok(devices)
+}
+
+fn content(sms: InboundSms) -> Content {
+    Content::Sms { from: sms.from, body: sms.body, received_at: millis(sms.received_at) }
+}
+
+/// Starts the deregistration a `STOP` asks for. Only the lookup of the
+/// sender fails this: a code that cannot go out (limits, budget, policy)
+/// is logged, and the sender may text `STOP` again.
+async fn stop_if_asked(inner: &Inner, sms: &InboundSms) -> Result<(), HubError> {
+    if !is_stop(&sms.body) {
+        return Ok(());
+    }
+    // A sender in national form is read in the default region.
+    let Ok(handle) = E164::parse(&sms.from, inner.config.default_region.as_deref()) else {
+        return Ok(());
+    };
+    if !crate::deregister::registered(inner, &handle).await? {
+        return Ok(());
+    }
+    match codes::send(inner, &handle, CodePurpose::Deregister, Origin::Sms).await {
         Ok(()) => tracing::info!("a STOP started a deregistration: code sent"),
         Err(e) => tracing::warn!(error = %e, "a STOP could not start a deregistration"),
+    }
+    Ok(())
+}
+
+fn store_error(err: HubError) -> bubblegate_store::Error {
+    match err {
+        HubError::Store(e) => e,
+        other => bubblegate_store::Error::Corrupt(other.to_string()),
     }
 }
 

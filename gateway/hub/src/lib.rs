@@ -6,13 +6,17 @@
 //!                                                   |                    envelopes, fallbacks, blocks
 //!                                                   |-> SmsSender (the daemon's submit path)
 //!                                                   '-> Notifier --> open device streams
-//! daemon inbox --> Hub::inbound_sms --> STOP/DEREGISTER, owned-SIM forwarding (sealed)
+//! daemon inbox --> Hub::hand_off --> STOP/DEREGISTER, owned-SIM forwarding (sealed)
 //! timers: fallback (due -> SMS -> finish -> status), retention expiry
+//! relay: store's network wake-ups (this process, and every node by
+//!        LISTEN/NOTIFY on PostgreSQL) --> Notifier, fallback and expiry timers
 //! ```
 //!
 //! - [`Hub`]: one per process. [`Hub::extension`] is its router for the
 //!   API server ([`bubblegate_api::serve_with`]); [`Hub::start`] runs its
-//!   timers; [`Hub::inbound_sms`] takes received SMS from the daemon.
+//!   timers and the relay of wake-ups from other nodes;
+//!   [`Hub::hand_off`] takes received SMS from the daemon's inbox
+//!   (durably: forwarded once, marked handled in the store).
 //! - [`routes::ROUTES`]: the route table, which `schemas/openapi.json`
 //!   documents (the API's OpenAPI test checks both tables).
 //! - [`Clock`]: every time decision reads it; tests use [`ManualClock`].
@@ -57,7 +61,7 @@ mod timers;
 use std::sync::Arc;
 
 use bubblegate_proto::{SignPublicKey, SigningKeyPair};
-use bubblegate_store::Store;
+use bubblegate_store::{InboundId, Store};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -102,7 +106,7 @@ pub(crate) struct Inner {
     pub limits: Limiters,
     pub touched: auth::TouchCache,
     /// Wakes the fallback timer: a send kept fallback text, or a
-    /// deregistration made some due now.
+    /// deregistration (on any node) made some due now.
     pub fallback_wake: Notify,
     /// Wakes the expiry timer: envelopes were queued.
     pub expiry_wake: Notify,
@@ -114,7 +118,7 @@ pub struct Hub {
     pub(crate) inner: Arc<Inner>,
 }
 
-/// The hub's running timers.
+/// The hub's running timers, and the relay of the store's wake-ups.
 pub struct Timers {
     token: CancellationToken,
     tracker: TaskTracker,
@@ -182,20 +186,41 @@ impl Hub {
     }
 
     /// Starts the timers (fallbacks, retention expiry and housekeeping)
-    /// under `token`: they stop when it is cancelled or by
-    /// [`Timers::stop`].
+    /// and the relay of the store's network wake-ups (streams and timers
+    /// here learn of what other nodes on the same PostgreSQL database
+    /// queued; see `notify.rs`) under `token`: they stop when it is
+    /// cancelled or by [`Timers::stop`].
     pub fn start(&self, token: &CancellationToken) -> Timers {
         let token = token.child_token();
         let tracker = TaskTracker::new();
-        tracker.spawn(timers::fallbacks(self.inner.clone(), token.clone()));
+        // The fallback timer's first look waits until the relay listens,
+        // so no other node's deregistration falls in between.
+        let (listening, relay_listens) = tokio::sync::oneshot::channel();
+        tracker.spawn(notify::relay(self.inner.clone(), token.clone(), listening));
+        tracker.spawn(timers::fallbacks(self.inner.clone(), token.clone(), relay_listens));
         tracker.spawn(timers::expiry(self.inner.clone(), token.clone()));
         Timers { token, tracker }
     }
 
-    /// A received SMS, committed to the inbox: `STOP` or `DEREGISTER`
+    /// A received SMS, committed to the inbox as message `id` and still
+    /// pending there ([`Store::pending_hand_offs`]): `STOP` or `DEREGISTER`
     /// from a registered number starts its deregistration (a code goes
-    /// out), and an SMS to an owned SIM is sealed to the owner's devices.
-    /// Failures are logged; the SMS stays in the inbox either way.
+    /// out), and an SMS to an owned SIM is sealed to the owner's devices;
+    /// the envelopes are queued in the transaction that marks the message
+    /// handled ([`Store::finish_hand_off`]). Handing a message over again
+    /// forwards nothing twice (a STOP's code may go out again). An error
+    /// (the store's) leaves the message pending: hand it over again later.
+    pub async fn hand_off(
+        &self,
+        id: InboundId,
+        sms: InboundSms,
+    ) -> Result<(), bubblegate_store::Error> {
+        inbound::hand_off(&self.inner, id, sms).await
+    }
+
+    /// [`Hub::hand_off`] without the inbox's record, for a caller that
+    /// keeps none: nothing is marked, failures are logged, and nothing
+    /// stops a second call from forwarding a second copy.
     pub async fn inbound_sms(&self, sms: InboundSms) {
         inbound::handle(&self.inner, sms).await;
     }

@@ -11,8 +11,10 @@
 //!   the SMS policy refuses for good is dropped (its row only: its
 //!   envelopes may still be acked, or expire); one that cannot be queued
 //!   now is tried again a minute later. A deregistration makes the
-//!   handle's fallbacks due at once and wakes this timer, so they go out
-//!   by this same durable path.
+//!   handle's fallbacks due at once and wakes this timer (on every node,
+//!   through the store's wake-ups and `notify::relay`), so they go out by
+//!   this same durable path. A wake-up makes the timer look at once, even
+//!   during the minute it waits after a failed try.
 //! - Expiry: envelopes past `expires_at` are deleted, acked or not; once
 //!   an hour, expired codes, old budget days and sends nothing refers to
 //!   any more go too.
@@ -22,6 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bubblegate_proto::{StatusKind, E164};
 use bubblegate_store::FallbackRecord;
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::utc_day;
@@ -35,6 +38,9 @@ const RETRY: Duration = Duration::from_secs(60);
 const HOUSEKEEPING: Duration = Duration::from_secs(3600);
 /// Fallbacks read per turn.
 const BATCH: u32 = 100;
+/// The longest the fallback timer waits for the relay to listen before
+/// its first look (real time: this is start-up, not a hub decision).
+const RELAY_BOUND: Duration = Duration::from_secs(10);
 
 /// What became of one due fallback.
 enum Fired {
@@ -44,7 +50,18 @@ enum Fired {
     Later,
 }
 
-pub(crate) async fn fallbacks(inner: Arc<Inner>, token: CancellationToken) {
+pub(crate) async fn fallbacks(
+    inner: Arc<Inner>,
+    token: CancellationToken,
+    relay_listens: oneshot::Receiver<()>,
+) {
+    // Look first once the relay hears other nodes (or has failed to, or
+    // after a bound): a deregistration elsewhere after that wakes this
+    // timer, and one before it is seen by the first look.
+    tokio::select! {
+        () = token.cancelled() => return,
+        _ = tokio::time::timeout(RELAY_BOUND, relay_listens) => {}
+    }
     loop {
         let now = inner.clock.now();
         let network = inner.store.network();

@@ -8,6 +8,18 @@
 //! [`bubblegate_sms::reassembly::Reassembler`], fed with the stored parts,
 //! so the store and the codec agree on how bodies join and which parts are
 //! missing.
+//!
+//! ## The hand-off to the hub
+//!
+//! A message is stored *pending* (`hub_done_at` NULL): the encrypted
+//! network's hub has not handled it yet (a `STOP`, owned-SIM forwarding).
+//! [`Store::pending_hand_offs`] lists the pending messages of some modems,
+//! oldest first; [`Store::finish_hand_off`] queues the hub's envelopes for
+//! one message and marks it handled in one transaction, and does nothing
+//! for a message handled already, so handing a message over again after a
+//! crash queues no second copy; [`Store::settle_hand_offs`] marks them
+//! handled with nothing queued, for a node without a hub. Messages stored
+//! before migration 3 count as handled.
 
 use std::time::{Duration, SystemTime};
 
@@ -15,12 +27,12 @@ use bubblegate_sms::reassembly::{Message, Outcome, Reassembler};
 use bubblegate_sms::{Body, Concat};
 use sha2::{Digest, Sha256};
 
-use crate::db::{args, row, Backend, Tx};
+use crate::db::{args, row, Arg, Backend, Tx};
 use crate::error::{Error, Result};
 use crate::idempotency::hex;
 use crate::model::{
     from_ms, narrow, to_ms, Cursor, Iccid, InboundId, InboundMessage, InboxPage, ModemId,
-    NewInboundPart, Stored,
+    NewEnvelope, NewInboundPart, Stored,
 };
 use crate::Store;
 
@@ -245,6 +257,115 @@ impl Store {
         tx.commit().await?;
         row.map(message).transpose()
     }
+
+    /// The messages received by `modems` that the hub has not handled
+    /// yet, oldest first: at most `limit` (capped at [`MAX_PAGE`]), and
+    /// only those after message `after` when it is given.
+    pub async fn pending_hand_offs(
+        &self,
+        modems: &[ModemId],
+        after: Option<InboundId>,
+        limit: u32,
+    ) -> Result<Vec<InboundMessage>> {
+        if modems.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = limit.clamp(1, MAX_PAGE);
+        let mut params: Vec<Arg> = modems.iter().map(|m| Arg::from(m.0.as_str())).collect();
+        let list = placeholders(1, modems.len());
+        let mut filter = format!("hub_done_at IS NULL AND modem_id IN ({list})");
+        if let Some(after) = after {
+            params.push(after.to_string().into());
+            filter.push_str(&format!(" AND id > ${}", params.len()));
+        }
+        params.push(i64::from(limit).into());
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM inbound_messages WHERE {filter} \
+             ORDER BY id LIMIT ${}",
+            params.len()
+        );
+        let mut tx = self.db.read().await?;
+        let rows: Vec<MessageRow> = tx.fetch_all(&sql, params).await?;
+        tx.commit().await?;
+        rows.into_iter().map(message).collect()
+    }
+
+    /// Marks message `id` handled by the hub and queues `envelopes` (the
+    /// hub's own: forwarded copies), in one transaction. Returns false,
+    /// and queues nothing, when the message was handled already: a
+    /// message handed over twice (after a crash, or by a retry whose first
+    /// commit went through) is forwarded once. An unknown id is
+    /// [`Error::Invalid`].
+    pub async fn finish_hand_off(
+        &self,
+        id: InboundId,
+        envelopes: &[NewEnvelope],
+        now: SystemTime,
+    ) -> Result<bool> {
+        if envelopes.iter().any(|e| e.id.is_empty() || e.recipient_device.is_empty()) {
+            return Err(Error::Invalid("an envelope needs an id and a recipient device"));
+        }
+        let mut tx = self.db.write().await?;
+        // The update locks the row on PostgreSQL: a concurrent hand-off of
+        // the same message waits, then finds it handled.
+        let marked = tx
+            .execute(
+                "UPDATE inbound_messages SET hub_done_at = $2 \
+                 WHERE id = $1 AND hub_done_at IS NULL",
+                args![id.to_string(), to_ms(now)],
+            )
+            .await?;
+        if marked == 0 {
+            let known: Option<(String,)> = tx
+                .fetch_optional(
+                    "SELECT id FROM inbound_messages WHERE id = $1",
+                    args![id.to_string()],
+                )
+                .await?;
+            tx.rollback().await?;
+            return match known {
+                Some(_) => Ok(false),
+                None => Err(Error::Invalid("no such inbound message")),
+            };
+        }
+        // Announced like `Network::insert_envelopes`: other nodes' streams
+        // hear of them at commit.
+        let devices = crate::network::recipients(envelopes);
+        self.wake.announce_envelopes(&mut tx, &devices).await?;
+        for e in envelopes {
+            let (send, sender) = (e.send_id.as_deref(), e.sender_device.as_deref());
+            crate::network::insert_envelope(&mut tx, e, send, sender).await?;
+        }
+        tx.commit().await?;
+        self.wake.envelopes_committed(devices);
+        Ok(true)
+    }
+
+    /// Marks every message received by `modems` and not handled yet as
+    /// handled, with nothing queued: for a node that runs without a hub,
+    /// so that a hub enabled later never acts on old messages. Returns how
+    /// many it marked.
+    pub async fn settle_hand_offs(&self, modems: &[ModemId], now: SystemTime) -> Result<u64> {
+        if modems.is_empty() {
+            return Ok(0);
+        }
+        let mut params = args![to_ms(now)];
+        params.extend(modems.iter().map(|m| Arg::from(m.0.as_str())));
+        let sql = format!(
+            "UPDATE inbound_messages SET hub_done_at = $1 \
+             WHERE hub_done_at IS NULL AND modem_id IN ({})",
+            placeholders(2, modems.len())
+        );
+        let mut tx = self.db.write().await?;
+        let marked = tx.execute(&sql, params).await?;
+        tx.commit().await?;
+        Ok(marked)
+    }
+}
+
+/// `$first, $first+1, …`: `n` parameters for an `IN (…)` list.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Joins the buffer's parts once all are there, and releases the message.

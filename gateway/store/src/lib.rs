@@ -15,7 +15,8 @@
 //! - [`network`]: the encrypted network's hub tables (devices, codes,
 //!   budgets, sends, envelopes, SMS fallbacks, blocks), through
 //!   [`Store::network`].
-//! - [`wake`]: wake-ups for idle senders, across nodes on PostgreSQL.
+//! - [`wake`]: wake-ups for idle senders, device streams and the hub's
+//!   fallback timer, across nodes on PostgreSQL.
 //!
 //! ## The at-least-once window
 //!
@@ -45,7 +46,7 @@ pub use db::Backend;
 pub use error::{Error, Result};
 pub use model::*;
 pub use network::Network;
-pub use wake::Wakeups;
+pub use wake::{NetworkWake, NetworkWakeups, Wakeups};
 
 use db::Db;
 
@@ -93,7 +94,7 @@ impl Store {
     /// The encrypted network's tables. The handle borrows the store and
     /// costs nothing to make.
     pub fn network(&self) -> network::Network<'_> {
-        network::Network::new(&self.db)
+        network::Network::new(&self.db, &self.wake)
     }
 
     /// Waits for the pool's connections to close. On SQLite this also

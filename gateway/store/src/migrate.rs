@@ -29,6 +29,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../schemas/migrations/sqlite/0002_network.sql"),
         include_str!("../../../schemas/migrations/postgres/0002_network.sql"),
     ),
+    (
+        3,
+        "inbound hub",
+        include_str!("../../../schemas/migrations/sqlite/0003_inbound_hub.sql"),
+        include_str!("../../../schemas/migrations/postgres/0003_inbound_hub.sql"),
+    ),
 ];
 
 #[derive(Debug)]

@@ -11,11 +11,16 @@
 //! so a cursor alone could skip one. What it sent and was not acked stays
 //! queued; a reconnect sends it again.
 //!
+//! Envelopes that another node queued (PostgreSQL) wake the stream too:
+//! the hub's relay (`notify.rs`, started by [`crate::Hub::start`]) passes
+//! on the store's LISTEN/NOTIFY wake-ups.
+//!
 //! The stream closes with 1001 at shutdown, 1008 when the device is
 //! revoked, and 1011 when the store fails. Every minute it pings; every
 //! ten it records the device as seen (an open stream is an active
-//! device). On PostgreSQL, where another node may queue envelopes without
-//! waking this one, the minute tick also re-reads the queue.
+//! device). On PostgreSQL the minute tick also re-reads the queue: the
+//! safety net for when the relay's listening connection is down (notices
+//! sent meanwhile are lost), or the relay is not running.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -107,6 +112,7 @@ async fn run(mut socket: WebSocket, state: HubState, device: Device, mut sub: Su
                 if ticks % TOUCH_TICKS == 0 {
                     touch(inner, device.id()).await;
                 }
+                // The safety re-read: see the module doc.
                 dirty = multi_node;
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break End::Closed;

@@ -117,10 +117,9 @@ impl Db {
             Db::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let path = dir.path().join("bubblegate.db");
-                let store = Store::open(&StoreConfig::Sqlite { path: path.clone() })
-                    .await
-                    .expect("open SQLite store");
-                Env::new(store, config, Some(dir), Some(path), None)
+                let config_store = StoreConfig::Sqlite { path: path.clone() };
+                let store = Store::open(&config_store).await.expect("open SQLite store");
+                Env::new(store, config_store, config, Some(dir), Some(path), None)
             }
             Db::Postgres => {
                 let url = postgres_url();
@@ -137,7 +136,7 @@ impl Db {
                     max_connections: 8,
                 };
                 let store = Store::open(&config_store).await.expect("open PostgreSQL store");
-                Env::new(store, config, None, None, Some((url, schema)))
+                Env::new(store, config_store, config, None, None, Some((url, schema)))
             }
         }
     }
@@ -275,6 +274,7 @@ pub struct Env {
     pub hub: Hub,
     pub app: Router,
     pub store: Store,
+    store_config: StoreConfig,
     pub clock: ManualClock,
     pub sms: Arc<FakeSms>,
     /// The SQLite file, when on SQLite.
@@ -295,6 +295,7 @@ pub fn start_time() -> SystemTime {
 impl Env {
     fn new(
         store: Store,
+        store_config: StoreConfig,
         config: HubConfig,
         dir: Option<tempfile::TempDir>,
         db_path: Option<PathBuf>,
@@ -303,6 +304,21 @@ impl Env {
         let clock = ManualClock::new(start_time());
         let sms = Arc::new(FakeSms::default());
         let key = SigningKeyPair::generate().unwrap();
+        Env::with(store, store_config, config, key, clock, sms, dir, db_path, schema)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn with(
+        store: Store,
+        store_config: StoreConfig,
+        config: HubConfig,
+        key: SigningKeyPair,
+        clock: ManualClock,
+        sms: Arc<FakeSms>,
+        dir: Option<tempfile::TempDir>,
+        db_path: Option<PathBuf>,
+        schema: Option<(String, String)>,
+    ) -> Env {
         let hub = Hub::new(HubOptions {
             store: store.clone(),
             key: key.clone(),
@@ -316,6 +332,7 @@ impl Env {
             hub,
             app,
             store,
+            store_config,
             clock,
             sms,
             db_path,
@@ -343,7 +360,27 @@ impl Env {
         self.app = self.hub.router(self.shutdown.clone());
     }
 
-    /// Starts the fallback and expiry timers.
+    /// Another node on the same database: a hub of its own (its own
+    /// notifier, limits and timers, not started) on a second store handle,
+    /// with the same key, configuration, clock and SMS sender, as nodes
+    /// that share a key file. Dropping it leaves the database to this one.
+    pub async fn second_node(&self) -> Env {
+        let store = Store::open(&self.store_config).await.expect("open a second store handle");
+        Env::with(
+            store,
+            self.store_config.clone(),
+            self.config.clone(),
+            self.key.clone(),
+            self.clock.clone(),
+            self.sms.clone(),
+            None,
+            self.db_path.clone(),
+            None,
+        )
+    }
+
+    /// Starts the fallback and expiry timers, and the relay of the
+    /// store's wake-ups.
     pub fn start_timers(&mut self) {
         self.timers = Some(self.hub.start(&self.shutdown));
     }

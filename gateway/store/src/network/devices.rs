@@ -206,6 +206,9 @@ impl Network<'_> {
     ///
     /// Calling it again revokes and deletes nothing more and tells nobody;
     /// it returns the fallback rows still kept.
+    ///
+    /// When it returns fallback rows, it announces that fallbacks are due
+    /// (`wake.rs`), so that every node's fallback timer looks.
     pub async fn deregister(&self, handle: &str, now: SystemTime) -> Result<Deregistered> {
         let now = to_ms(now);
         let mut tx = self.db.write().await?;
@@ -278,7 +281,14 @@ impl Network<'_> {
                 client_message_id: r.client_message_id,
             }));
         }
+        let fell_due = !fallbacks.is_empty();
+        if fell_due {
+            self.wake.announce_fallbacks(&mut tx).await?;
+        }
         tx.commit().await?;
+        if fell_due {
+            self.wake.fallbacks_committed();
+        }
         let mut revoked: Vec<String> = revoked.into_iter().map(|(id,)| id).collect();
         revoked.sort();
         let mut envelopes: Vec<_> = envelopes.into_iter().map(envelope).collect();

@@ -26,17 +26,22 @@ row! {
 
 impl Network<'_> {
     /// Queues envelopes the hub made (forwarded SMS, notices, status), in
-    /// one transaction. Envelopes of a send go in with
-    /// [`Network::record_send`] instead.
+    /// one transaction, and announces their devices (`wake.rs`). Envelopes
+    /// of a send go in with [`Network::record_send`] instead.
     pub async fn insert_envelopes(&self, envelopes: &[NewEnvelope]) -> Result<()> {
         if envelopes.is_empty() {
             return Ok(());
         }
+        let devices = recipients(envelopes);
         let mut tx = self.db.write().await?;
+        // Delivered at commit only, whatever follows in the transaction.
+        self.wake.announce_envelopes(&mut tx, &devices).await?;
         for e in envelopes {
             insert_envelope(&mut tx, e, e.send_id.as_deref(), e.sender_device.as_deref()).await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        self.wake.envelopes_committed(devices);
+        Ok(())
     }
 
     /// Up to `limit` (at most [`super::MAX_BATCH`]) of the device's queued
@@ -180,8 +185,13 @@ impl Network<'_> {
     }
 }
 
+/// The devices that `envelopes` go to, each once.
+pub(crate) fn recipients(envelopes: &[NewEnvelope]) -> BTreeSet<&str> {
+    envelopes.iter().map(|e| e.recipient_device.as_str()).collect()
+}
+
 /// Inserts one envelope with the given send and sender.
-pub(super) async fn insert_envelope(
+pub(crate) async fn insert_envelope(
     tx: &mut Tx,
     e: &NewEnvelope,
     send_id: Option<&str>,

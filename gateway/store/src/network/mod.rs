@@ -84,30 +84,37 @@
 //! unknown device) is [`crate::Error::Query`]; [`crate::Error::Busy`] may
 //! be retried.
 //!
-//! Nothing here wakes a waiter: the hub tells the streams on its own node
-//! about the envelopes it queues. A wake-up across nodes (LISTEN/NOTIFY,
-//! as `wake.rs` does for the outbox) is not built yet.
+//! Wake-ups (`wake.rs`): `record_send` and `insert_envelopes` announce the
+//! devices they queued envelopes for, and `deregister` announces that
+//! fallbacks fell due, when it made any due. Each tells this process
+//! after its commit, and on PostgreSQL every node through `pg_notify` in
+//! its transaction (so only on commit); [`crate::Store::network_wakeups`]
+//! subscribes.
 
 mod blocks;
 mod codes;
 mod devices;
 mod envelopes;
+pub(crate) use envelopes::{insert_envelope, recipients};
 mod fallbacks;
 mod sends;
 
 use crate::db::{row, Arg, Backend, Db, Tx};
 use crate::model::{from_ms, EnvelopeRecord, FallbackRecord};
+use crate::wake::Local;
 
 /// The network's tables, borrowed from a [`crate::Store`]. Copying it is
 /// free; clone the store to move one into a task.
 #[derive(Clone, Copy, Debug)]
 pub struct Network<'a> {
     db: &'a Db,
+    /// The store's wake-ups, for what this queues.
+    wake: &'a Local,
 }
 
 impl<'a> Network<'a> {
-    pub(crate) fn new(db: &'a Db) -> Network<'a> {
-        Network { db }
+    pub(crate) fn new(db: &'a Db, wake: &'a Local) -> Network<'a> {
+        Network { db, wake }
     }
 }
 

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::time::SystemTime;
 
-use super::envelopes::insert_envelope;
+use super::envelopes::{insert_envelope, recipients};
 use super::Network;
 use crate::db::{args, row, Tx};
 use crate::error::{Error, Result};
@@ -39,7 +39,7 @@ impl Network<'_> {
     }
 
     /// Records a send with its envelopes and fallback rows, in one
-    /// transaction. If the sending device used the client message id
+    /// transaction, and announces the envelopes' devices (`wake.rs`). If the sending device used the client message id
     /// before, nothing is written and the first send comes back as
     /// [`SendRecorded::Existing`]; the caller compares its `request_hash`.
     pub async fn record_send(&self, s: &NewSend, now: SystemTime) -> Result<SendRecorded> {
@@ -70,6 +70,9 @@ impl Network<'_> {
             tracing::debug!(send = %found.id, "client message id seen before: same send");
             return Ok(SendRecorded::Existing(found));
         }
+        let devices = recipients(&s.envelopes);
+        // Delivered at commit only, whatever follows in the transaction.
+        self.wake.announce_envelopes(&mut tx, &devices).await?;
         for e in &s.envelopes {
             insert_envelope(&mut tx, e, Some(&s.id), Some(&s.sender_device)).await?;
         }
@@ -82,6 +85,7 @@ impl Network<'_> {
             .await?;
         }
         tx.commit().await?;
+        self.wake.envelopes_committed(devices);
         Ok(SendRecorded::New)
     }
 

@@ -1,12 +1,16 @@
 //! Inbound dedup, reassembly from the store (across a restart), the
-//! timeout, and inbox pages.
+//! timeout, inbox pages, and the hand-off to the hub (pending until
+//! finished, once).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use bubblegate_sms::{Body, Concat};
-use bubblegate_store::{Cursor, Error, Iccid, InboundMessage, ModemId, NewInboundPart, Stored};
+use bubblegate_store::{
+    Cursor, Error, Iccid, InboundId, InboundMessage, ModemId, NewInboundPart, Stored,
+};
 
+use crate::network::{devices, envelope, ALICE};
 use crate::support::{at, on_both_backends, sender, TestDb};
 
 on_both_backends!(
@@ -17,6 +21,7 @@ on_both_backends!(
     parts_join_per_receiving_sim,
     data_parts_join_as_bytes,
     inbox_pages_newest_first,
+    hand_offs_stay_pending_until_finished_once,
 );
 
 /// Part `seq` of `total` of reference `reference` from `sender`, received by
@@ -214,4 +219,81 @@ async fn inbox_pages_newest_first(db: TestDb) {
     let page = s.inbox_page(None, 7).await.unwrap();
     assert_eq!((page.messages.len(), page.next), (7, None));
     assert!(matches!(Cursor::parse("not-a-cursor"), Err(Error::InvalidCursor)));
+}
+
+fn ids(messages: &[InboundMessage]) -> Vec<InboundId> {
+    messages.iter().map(|m| m.id).collect()
+}
+
+async fn hand_offs_stay_pending_until_finished_once(mut db: TestDb) {
+    let s = &db.store;
+    sender(s, "n1", "m1").await;
+    sender(s, "n1", "m2").await;
+    devices(s, &[("d1", ALICE), ("d2", ALICE)]).await;
+    let both = [ModemId::from("m1"), ModemId::from("m2")];
+    let m1 = &both[..1];
+    let on_m2 = |p: NewInboundPart| NewInboundPart {
+        modem: both[1].clone(),
+        sim: Some(Iccid::from("sim-m2")),
+        ..p
+    };
+    let a = completed(s.store_inbound_part(&part("+15550100", 0, 1, 1, "a")).await.unwrap());
+    let b = completed(s.store_inbound_part(&on_m2(part("+15550101", 0, 1, 1, "b"))).await.unwrap());
+    s.store_inbound_part(&part("+15550102", 5, 1, 2, "c1")).await.unwrap();
+    let c = completed(s.store_inbound_part(&part("+15550102", 5, 2, 2, "c2")).await.unwrap());
+
+    // Every new message is pending, complete or joined; per modem, oldest
+    // first, in pages.
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 10).await.unwrap()), [a.id, b.id, c.id]);
+    assert_eq!(ids(&s.pending_hand_offs(m1, None, 10).await.unwrap()), [a.id, c.id]);
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 1).await.unwrap()), [a.id]);
+    assert_eq!(ids(&s.pending_hand_offs(&both, Some(a.id), 10).await.unwrap()), [b.id, c.id]);
+    assert!(s.pending_hand_offs(&[], None, 10).await.unwrap().is_empty());
+    assert_eq!(s.pending_hand_offs(&both, None, 10).await.unwrap()[0], a, "as stored");
+
+    // Finished: its envelopes are queued with the mark, once.
+    let forwarded = [envelope("e1", "d1", ALICE, None), envelope("e2", "d2", ALICE, None)];
+    assert!(s.finish_hand_off(a.id, &forwarded, at(500)).await.unwrap());
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 10).await.unwrap()), [b.id, c.id]);
+    let again = [envelope("e3", "d1", ALICE, None)];
+    assert!(!s.finish_hand_off(a.id, &again, at(501)).await.unwrap(), "handled already");
+    let queued = |device: &'static str| async move {
+        let list = s.network().envelopes_for(device, 100, at(0)).await.unwrap();
+        list.into_iter().map(|e| e.id).collect::<Vec<_>>()
+    };
+    assert_eq!(queued("d1").await, ["e1"], "no second copy");
+    assert_eq!(queued("d2").await, ["e2"]);
+
+    // A failed commit queues nothing and leaves the message pending: the
+    // envelope to an unknown device fails the whole transaction.
+    let broken = [envelope("e4", "d1", ALICE, None), envelope("e5", "ghost", ALICE, None)];
+    assert!(s.finish_hand_off(c.id, &broken, at(502)).await.is_err());
+    assert_eq!(queued("d1").await, ["e1"]);
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 10).await.unwrap()), [b.id, c.id]);
+    // Nothing to queue (not an owned SIM): only the mark.
+    assert!(s.finish_hand_off(c.id, &[], at(503)).await.unwrap());
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 10).await.unwrap()), [b.id]);
+
+    let unknown: InboundId = "0190a000-0000-7000-8000-000000000000".parse().unwrap();
+    let err = s.finish_hand_off(unknown, &[], at(504)).await.unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    let empty_id = [envelope("", "d1", ALICE, None)];
+    let err = s.finish_hand_off(b.id, &empty_id, at(504)).await.unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+
+    // Without a hub, a node settles its modems' messages: nothing queued.
+    assert_eq!(s.settle_hand_offs(m1, at(600)).await.unwrap(), 0);
+    assert_eq!(s.settle_hand_offs(&both, at(600)).await.unwrap(), 1);
+    assert!(s.pending_hand_offs(&both, None, 10).await.unwrap().is_empty());
+    assert_eq!(s.settle_hand_offs(&both, at(601)).await.unwrap(), 0);
+    assert_eq!(queued("d1").await, ["e1"]);
+
+    // A message the timeout releases is pending too, and it survives a
+    // restart pending.
+    s.store_inbound_part(&part("+15550103", 6, 1, 2, "half")).await.unwrap();
+    let released = s.expire_incomplete(at(5000), Duration::from_secs(600)).await.unwrap();
+    assert_eq!(ids(&s.pending_hand_offs(&both, None, 10).await.unwrap()), ids(&released));
+    db.reopen().await;
+    let pending = db.store.pending_hand_offs(&both, None, 10).await.unwrap();
+    assert_eq!(ids(&pending), ids(&released));
 }

@@ -14,7 +14,7 @@ type Columns = BTreeSet<(String, String, bool)>;
 type Keys = BTreeSet<(String, String, Vec<String>)>;
 
 /// The encrypted network's tables (migration 2), and a key of each that
-/// its code relies on.
+/// its code relies on; and the hand-off's index (migration 3).
 const NETWORK_KEYS: &[(&str, &str, &[&str])] = &[
     ("net_handles", "primary key", &["handle"]),
     ("net_devices", "unique", &["token_hash"]),
@@ -27,6 +27,8 @@ const NETWORK_KEYS: &[(&str, &str, &[&str])] = &[
     ("net_fallbacks", "primary key", &["send_id", "recipient_handle"]),
     ("net_fallbacks", "index net_fallbacks_due", &["due_at"]),
     ("net_blocks", "primary key", &["blocker_handle", "blocked_handle"]),
+    // Migration 3: the messages not handed to the hub yet, per modem.
+    ("inbound_messages", "index inbound_messages_hub_pending", &["modem_id", "id"]),
 ];
 
 const INTERNAL: &[&str] = &["_sqlx_migrations", "sqlite_sequence"];
@@ -40,6 +42,8 @@ async fn sqlite_and_postgres_schemas_match() {
     let sqlite = sqlite_columns(&path).await;
     assert!(sqlite.iter().any(|(t, c, _)| t == "outbound_parts" && c == "mr"));
     assert!(sqlite.iter().any(|(t, c, _)| t == "net_envelopes" && c == "body"));
+    let pending = ("inbound_messages".to_owned(), "hub_done_at".to_owned(), false);
+    assert!(sqlite.contains(&pending), "hub_done_at is a nullable column");
     let sqlite_keys = sqlite_keys(&path).await;
     for (table, what, columns) in NETWORK_KEYS {
         let key =
