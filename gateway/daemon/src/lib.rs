@@ -11,7 +11,8 @@
 //!                                       │    │             inbox worker (event → commit → confirm)
 //!                                       │    └─ housekeeping (expiry, reassembly timeout)
 //!                                       ├─ Hub (when [network]): Daemon as its SmsSender,
-//!                                       │    inbox hook, fallback and expiry timers
+//!                                       │    hand-off of committed inbound SMS (pending
+//!                                       │    until handled), fallback and expiry timers
 //!                                       ├─ bubblegate_api::serve_with(Daemon as Gateway, hub routes)
 //!                                       └─ sd_notify READY / WATCHDOG / STOPPING
 //! ```
