@@ -23,11 +23,12 @@ use std::time::Duration;
 use bubblegate_api::client::{Client, Method};
 use bubblegate_api::GatewayEvent;
 use bubblegate_daemon::config::{
-    ApiSettings, Config, Country, InboxSettings, NetworkSettings, OutboxSettings, PolicySettings,
-    Secret,
+    ApiSettings, Config, Country, InboxSettings, ModemSettings, NetworkSettings, OutboxSettings,
+    PolicySettings, Secret,
 };
 use bubblegate_daemon::service::serve_with;
 use bubblegate_daemon::{CancellationToken, ManualClock, ServeOptions};
+use bubblegate_hub::HubConfig;
 use bubblegate_profiles::ProfileSet;
 use bubblegate_store::{NodeId, StoreConfig};
 use serde_json::json;
@@ -38,28 +39,9 @@ const TOKEN: &str = "hub-test-admin-token-0123";
 async fn the_hub_sends_codes_through_the_gateway_policy() {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("state/hub.key");
-    let config = Config {
-        node: NodeId("test".into()),
-        store: StoreConfig::Sqlite { path: dir.path().join("bubblegate.db") },
-        api: ApiSettings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            admin_token: Secret::new(TOKEN),
-        },
-        health_interval: Duration::from_secs(300),
-        shutdown_grace: Duration::from_secs(10),
-        policy: PolicySettings {
-            allowed_countries: Some(vec![Country::Code(31)]),
-            ..PolicySettings::default()
-        },
-        outbox: OutboxSettings::default(),
-        inbox: InboxSettings::default(),
-        modems: Vec::new(),
-        webhooks: Vec::new(),
-        network: Some(NetworkSettings {
-            hub: bubblegate_hub::HubConfig::default(),
-            key_file: key_file.clone(),
-        }),
-    };
+    let mut config = config(&dir.path().join("bubblegate.db"), Vec::new(), HubConfig::default());
+    config.policy.allowed_countries = Some(vec![Country::Code(31)]);
+    config.network.as_mut().unwrap().key_file = key_file.clone();
     let profiles = Arc::new(ProfileSet::builtin().unwrap());
     let clock = ManualClock::starting_now();
     let options = ServeOptions { clock: Some(Arc::new(clock)) };
@@ -161,8 +143,8 @@ impl bubblegate_modem::PortOpener for SimPort {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sms_to_an_owned_sim_reaches_the_owners_device_sealed() {
-    use bubblegate_daemon::config::{Limits, ModemSettings, PortSpec};
-    use bubblegate_hub::{HubConfig, OwnedSim};
+    use bubblegate_daemon::config::{Limits, PortSpec};
+    use bubblegate_hub::OwnedSim;
     use bubblegate_proto::wire::{EnvelopeList, Registered};
     use bubblegate_proto::{Content, EncKeyPair, SigningKeyPair, E164};
     use bubblegate_simulator::bubblegate_sim::NetworkConfig;
@@ -200,22 +182,7 @@ async fn sms_to_an_owned_sim_reaches_the_owners_device_sealed() {
         }],
         ..HubConfig::default()
     };
-    let config = Config {
-        node: NodeId("test".into()),
-        store: StoreConfig::Sqlite { path: dir.path().join("bubblegate.db") },
-        api: ApiSettings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            admin_token: Secret::new(TOKEN),
-        },
-        health_interval: Duration::from_secs(300),
-        shutdown_grace: Duration::from_secs(10),
-        policy: PolicySettings::default(),
-        outbox: OutboxSettings::default(),
-        inbox: InboxSettings::default(),
-        modems: vec![modem],
-        webhooks: Vec::new(),
-        network: Some(NetworkSettings { hub, key_file: dir.path().join("hub.key") }),
-    };
+    let config = config(&dir.path().join("bubblegate.db"), vec![modem], hub);
     let stop = CancellationToken::new();
     let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
     let server = tokio::spawn(serve_with(
@@ -410,8 +377,8 @@ async fn forwarded(service: &Service, device: &TestDevice) -> Vec<(String, Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_sms_committed_before_a_crash_is_forwarded_once_at_the_next_start() {
-    use bubblegate_daemon::config::{Limits, ModemSettings, PortSpec};
-    use bubblegate_hub::{HubConfig, OwnedSim};
+    use bubblegate_daemon::config::{Limits, PortSpec};
+    use bubblegate_hub::OwnedSim;
     use bubblegate_proto::E164;
     use bubblegate_sms::Body;
     use bubblegate_store::{Iccid, ModemId, NewInboundPart, Store};
@@ -438,22 +405,7 @@ async fn an_sms_committed_before_a_crash_is_forwarded_once_at_the_next_start() {
         }],
         ..HubConfig::default()
     };
-    let config = Config {
-        node: NodeId("test".into()),
-        store: StoreConfig::Sqlite { path: db.clone() },
-        api: ApiSettings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            admin_token: Secret::new(TOKEN),
-        },
-        health_interval: Duration::from_secs(300),
-        shutdown_grace: Duration::from_secs(10),
-        policy: PolicySettings::default(),
-        outbox: OutboxSettings::default(),
-        inbox: InboxSettings::default(),
-        modems: vec![modem],
-        webhooks: Vec::new(),
-        network: Some(NetworkSettings { hub, key_file: dir.path().join("hub.key") }),
-    };
+    let config = config(&db, vec![modem], hub);
 
     let first = Service::start(&config).await;
     let phone = register(&first, owner, "phone").await;
@@ -508,4 +460,25 @@ async fn an_sms_committed_before_a_crash_is_forwarded_once_at_the_next_start() {
         assert_eq!(forwarded(&third, device).await, want, "exactly once");
     }
     third.stop().await;
+}
+
+/// A daemon on the SQLite file `db` with `modems` and the hub on, its key
+/// beside the database.
+fn config(db: &std::path::Path, modems: Vec<ModemSettings>, hub: HubConfig) -> Config {
+    Config {
+        node: NodeId("test".into()),
+        store: StoreConfig::Sqlite { path: db.to_owned() },
+        api: ApiSettings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            admin_token: Secret::new(TOKEN),
+        },
+        health_interval: Duration::from_secs(300),
+        shutdown_grace: Duration::from_secs(10),
+        policy: PolicySettings::default(),
+        outbox: OutboxSettings::default(),
+        inbox: InboxSettings::default(),
+        modems,
+        webhooks: Vec::new(),
+        network: Some(NetworkSettings { hub, key_file: db.with_file_name("hub.key") }),
+    }
 }
