@@ -103,10 +103,6 @@ pub(crate) async fn queue_from_hub(
         devices.iter().map(|d| from_hub(inner, d, content, now)).collect::<Result<Vec<_>, _>>()?;
     inner.store.network().insert_envelopes(&envelopes).await?;
     inner.metrics.queued(envelopes.len() as u64);
-    inner.expiry_wake.notify_one();
-    for e in &envelopes {
-        inner.notifier.wake(&e.recipient_device);
-    }
     Ok(envelopes.len())
 }
 

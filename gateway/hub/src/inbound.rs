@@ -88,10 +88,6 @@ pub(crate) async fn hand_off(
     if !envelopes.is_empty() {
         inner.metrics.forwarded_sms();
         inner.metrics.queued(envelopes.len() as u64);
-        inner.expiry_wake.notify_one();
-        for e in &envelopes {
-            inner.notifier.wake(&e.recipient_device);
-        }
         tracing::info!(modem = %sms.modem, devices = envelopes.len(), "SMS forwarded, sealed");
     }
     Ok(())

@@ -4,12 +4,13 @@
 //! close.
 //!
 //! Wake-ups carry no data (the queue in the store is the truth) and may
-//! be coalesced. Two paths lead here: the hub's own writes call the
-//! notifier after their commit, and [`relay`] (started by
+//! be coalesced. One path leads here: [`relay`] (started by
 //! [`crate::Hub::start`]) passes on the store's network wake-ups
-//! (`bubblegate_store::wake`): this process's, and on PostgreSQL those of
+//! (`bubblegate_store::wake`), which every write that queues envelopes
+//! announces at its commit: this process's, and on PostgreSQL those of
 //! every node sharing the database (LISTEN/NOTIFY), so a stream here gets
-//! an envelope that another node stored. The relay also wakes the
+//! an envelope that another node stored. The hub's own writes do not wake
+//! streams themselves, so that each envelope costs one queue read. The relay also wakes the
 //! fallback timer when another node's deregistration made fallbacks due,
 //! and the expiry timer when envelopes were queued.
 //!

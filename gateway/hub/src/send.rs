@@ -428,12 +428,8 @@ pub(crate) async fn send(
     for _ in routed.iter().filter(|t| matches!(t, Target::Blocked { .. })) {
         inner.metrics.blocked_drop();
     }
-    inner.expiry_wake.notify_one();
     if !record.fallbacks.is_empty() {
         inner.fallback_wake.notify_one();
-    }
-    for e in &record.envelopes {
-        inner.notifier.wake(&e.recipient_device);
     }
     tracing::info!(
         send = %send_id,

@@ -67,7 +67,10 @@ async fn envelope_id(socket: &mut Socket) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queued_first_then_live_and_acks_over_the_socket() {
-    let env = Db::Sqlite.env(HubConfig::default()).await;
+    let mut env = Db::Sqlite.env(HubConfig::default()).await;
+    // Streams hear of new envelopes through the relay of the store's
+    // wake-ups, which `start` runs with the timers.
+    env.start_timers();
     let alice = env.register(ALICE, "phone").await;
     let bob = env.register(BOB, "phone").await;
     for i in 0..2 {
