@@ -16,14 +16,13 @@
 //! daemon retry) is forwarded once: the second commit finds it handled and
 //! queues nothing. Its STOP may be answered twice: a second code replaces
 //! the first, which is acceptable for a message that asks for a code.
-//! [`handle`] is the same without the inbox's record (no mark, no retry).
 
 use bubblegate_proto::{Content, E164};
 use bubblegate_store::{CodePurpose, DeviceRecord, InboundId, NewEnvelope};
 
 use crate::clock::millis;
 use crate::codes::{self, Origin};
-use crate::envelope::{from_hub, queue_from_hub};
+use crate::envelope::from_hub;
 use crate::error::HubError;
 use crate::routes::directory::active_devices;
 use crate::sms::InboundSms;
@@ -33,30 +32,6 @@ use crate::Inner;
 fn is_stop(body: &str) -> bool {
     let word = body.trim().trim_end_matches(['.', '!']);
     word.eq_ignore_ascii_case("stop") || word.eq_ignore_ascii_case("deregister")
-}
-
-/// Acts on `sms` without a record of it: failures are logged.
-pub(crate) async fn handle(inner: &Inner, sms: InboundSms) {
-    if let Err(err) = stop_if_asked(inner, &sms).await {
-        tracing::warn!(%err, "cannot look up the sender of a STOP");
-    }
-    let devices = match owner_devices(inner, &sms).await {
-        Ok(d) => d,
-        Err(err) => {
-            tracing::error!(%err, "cannot find the owner's devices; the SMS is not forwarded");
-            return;
-        }
-    };
-    if devices.is_empty() {
-        return;
-    }
-    match queue_from_hub(inner, &devices, &content(sms.clone())).await {
-        Ok(n) => {
-            inner.metrics.forwarded_sms();
-            tracing::info!(modem = %sms.modem, devices = n, "SMS forwarded, sealed");
-        }
-        Err(err) => tracing::error!(%err, "cannot forward an SMS"),
-    }
 }
 
 /// Acts on `sms`, the inbox's pending message `id`, and marks it handled.

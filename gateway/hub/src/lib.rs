@@ -217,11 +217,4 @@ impl Hub {
     ) -> Result<(), bubblegate_store::Error> {
         inbound::hand_off(&self.inner, id, sms).await
     }
-
-    /// [`Hub::hand_off`] without the inbox's record, for a caller that
-    /// keeps none: nothing is marked, failures are logged, and nothing
-    /// stops a second call from forwarding a second copy.
-    pub async fn inbound_sms(&self, sms: InboundSms) {
-        inbound::handle(&self.inner, sms).await;
-    }
 }

@@ -600,16 +600,39 @@ impl Env {
         answer.body["deleted"].as_u64().unwrap()
     }
 
-    /// Hands an SMS received on `modem` to the hub.
+    /// An SMS received on `modem`, as the daemon's inbox does it: stored
+    /// (pending for the hub), then handed to the hub.
     pub async fn receive_sms(&self, modem: &str, from: &str, body: &str) {
-        self.hub
-            .inbound_sms(InboundSms {
-                modem: modem.into(),
-                from: from.into(),
-                body: body.into(),
-                received_at: self.clock.now(),
-            })
-            .await;
+        use bubblegate_store::{ModemId, ModemRecord, NewInboundPart, NodeId};
+        let now = self.clock.now();
+        let id = ModemId(modem.into());
+        let record = ModemRecord {
+            id: id.clone(),
+            profile: "generic".into(),
+            imei: None,
+            node: NodeId("test".into()),
+        };
+        self.store.upsert_modem(&record, now).await.expect("record the modem");
+        let part = NewInboundPart {
+            modem: id,
+            sim: None,
+            sender: from.into(),
+            scts: now,
+            concat: None,
+            body: bubblegate_sms::Body::Text(body.into()),
+            // Unique per message, so the inbox's dedup keeps each one.
+            pdu_hex: bubblegate_sms::hex::encode(format!("{from}{body}").as_bytes()),
+            received_at: now,
+        };
+        let stored = self.store.store_inbound_part(&part).await.expect("store the SMS");
+        let message = stored.complete_message.expect("a one-part message is complete");
+        let sms = InboundSms {
+            modem: modem.into(),
+            from: from.into(),
+            body: body.into(),
+            received_at: now,
+        };
+        self.hub.hand_off(message.id, sms).await.expect("hand the SMS to the hub");
     }
 
     /// The hub's metrics text.
