@@ -4,7 +4,7 @@
 //! same destination policy (allowed countries, blocked prefixes, daily
 //! budget), segmentation, modem pool and durable outbox as `POST /v1/sms`.
 //! The daemon implements it; tests record what would have gone out.
-//! [`InboundSms`] is a received message, handed to [`crate::Hub::inbound_sms`]
+//! [`InboundSms`] is a received message, handed to [`crate::Hub::hand_off`]
 //! after the inbox committed it.
 
 use std::time::SystemTime;
