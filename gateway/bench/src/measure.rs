@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use bubblegate_bench::percentile;
 use bubblegate_sms::{Body, Pdu, Tpdu};
 
 /// The word every benchmark message starts with.
@@ -223,15 +224,6 @@ impl Spread {
     }
 }
 
-/// The nearest-rank percentile `p` (0 < p <= 100) of a sorted, non-empty
-/// sample: the smallest value with at least p % of the sample at or
-/// below it.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    sorted[rank.clamp(1, n) - 1]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,11 +365,6 @@ mod tests {
 
     #[test]
     fn percentiles_by_nearest_rank() {
-        let sorted: Vec<f64> = (1..=20).map(f64::from).collect();
-        assert_eq!(percentile(&sorted, 50.0), 10.0);
-        assert_eq!(percentile(&sorted, 95.0), 19.0);
-        assert_eq!(percentile(&sorted, 100.0), 20.0);
-        assert_eq!(percentile(&[7.0], 95.0), 7.0);
         let spread = Spread::of(&[3.0, 1.0, 2.0, f64::NAN]).expect("not empty");
         assert_eq!(spread, Spread { count: 3, p50: 2.0, p95: 3.0, max: 3.0 });
         assert_eq!(Spread::of(&[]), None);

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use bubblegate_bench::percentile;
 use serde::Serialize;
 
 /// A sample of durations, in milliseconds.
@@ -30,15 +31,6 @@ impl Spread {
             max_ms: ms[ms.len() - 1],
         })
     }
-}
-
-/// The nearest-rank percentile `p` (0 < p <= 100) of a sorted, non-empty
-/// sample: the smallest value with at least p % of the sample at or below
-/// it. With 300 values, p99 is the 297th.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    sorted[rank.clamp(1, n) - 1]
 }
 
 /// `count` over `window`, per second; `None` for an empty window.
