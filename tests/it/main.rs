@@ -16,3 +16,4 @@ mod sim_cli;
 mod sim_gammu;
 mod support;
 mod web_deregister;
+mod workspace;
